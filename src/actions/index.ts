@@ -1,0 +1,93 @@
+/**
+ * Every action opend serves, alphabetically. Routes, OpenAPI, help_show and
+ * the GET/POST rule are derived from this list.
+ */
+import type { Action } from '../ckan/action.js'
+import apiTokenCreate from './token/api-token-create.js'
+import apiTokenList from './token/api-token-list.js'
+import apiTokenRevoke from './token/api-token-revoke.js'
+import currentPackageListWithResources from './package/current-package-list-with-resources.js'
+import datasetPurge from './package/dataset-purge.js'
+import groupCreate from './group/group-create.js'
+import groupDelete from './group/group-delete.js'
+import groupList from './group/group-list.js'
+import groupPurge from './group/group-purge.js'
+import groupShow from './group/group-show.js'
+import groupUpdate from './group/group-update.js'
+import licenseList from './license/license-list.js'
+import memberCreate from './member/member-create.js'
+import organizationCreate from './organization/organization-create.js'
+import organizationDelete from './organization/organization-delete.js'
+import organizationListForUser from './organization/organization-list-for-user.js'
+import organizationList from './organization/organization-list.js'
+import organizationMemberCreate from './organization/organization-member-create.js'
+import organizationPurge from './organization/organization-purge.js'
+import organizationShow from './organization/organization-show.js'
+import organizationUpdate from './organization/organization-update.js'
+import packageCreate from './package/package-create.js'
+import packageDelete from './package/package-delete.js'
+import packageList from './package/package-list.js'
+import packagePatch from './package/package-patch.js'
+import packageSearch from './package/package-search.js'
+import packageShow from './package/package-show.js'
+import packageUpdate from './package/package-update.js'
+import resourceCreate from './resource/resource-create.js'
+import resourceDelete from './resource/resource-delete.js'
+import resourcePatch from './resource/resource-patch.js'
+import resourceShow from './resource/resource-show.js'
+import resourceUpdate from './resource/resource-update.js'
+import siteRead from './site/site-read.js'
+import statusShow from './site/status-show.js'
+import tagDelete from './tag/tag-delete.js'
+import tagList from './tag/tag-list.js'
+import tagShow from './tag/tag-show.js'
+import userCreate from './user/user-create.js'
+import userShow from './user/user-show.js'
+import { helpShow } from './site/help-show.js'
+
+const list: Action<any>[] = [
+  apiTokenCreate,
+  apiTokenList,
+  apiTokenRevoke,
+  currentPackageListWithResources,
+  datasetPurge,
+  groupCreate,
+  groupDelete,
+  groupList,
+  groupPurge,
+  groupShow,
+  groupUpdate,
+  licenseList,
+  memberCreate,
+  organizationCreate,
+  organizationDelete,
+  organizationListForUser,
+  organizationList,
+  organizationMemberCreate,
+  organizationPurge,
+  organizationShow,
+  organizationUpdate,
+  packageCreate,
+  packageDelete,
+  packageList,
+  packagePatch,
+  packageSearch,
+  packageShow,
+  packageUpdate,
+  resourceCreate,
+  resourceDelete,
+  resourcePatch,
+  resourceShow,
+  resourceUpdate,
+  siteRead,
+  statusShow,
+  tagDelete,
+  tagList,
+  tagShow,
+  userCreate,
+  userShow
+]
+list.push(helpShow(() => ACTIONS))
+list.sort((a, b) => (a.name < b.name ? -1 : 1))
+
+export const ACTIONS: readonly Action<any>[] = Object.freeze(list)

@@ -1,0 +1,23 @@
+import { defineAction } from '../../ckan/action.js'
+import { AuthorizationError, NotFoundError } from '../../ckan/errors.js'
+import { who } from '../../catalog/authz.js'
+import { findPackage } from '../../db/queries/packages.js'
+import { Null } from '../../schemas/catalog.js'
+import { IdParams } from '../../schemas/params.js'
+
+export default defineAction({
+  name: 'dataset_purge',
+  sideEffectFree: false,
+  help: 'Purge a dataset: remove it and its resources from the database for good. Sysadmins only.',
+  params: IdParams,
+  result: Null,
+  example: { id: 'adresit' },
+  async handler (params, { db, user }) {
+    if (!user?.sysadmin) throw new AuthorizationError(`User ${who(user)} not authorized to purge packages`)
+    const pkg = await findPackage(db, params.id)
+    if (!pkg) throw new NotFoundError('Dataset was not found')
+    // resources, tag and group links go with it (ON DELETE CASCADE)
+    await db.deleteFrom('packages').where('id', '=', pkg.id).execute()
+    return null
+  }
+})

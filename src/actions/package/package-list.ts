@@ -1,0 +1,26 @@
+import Type from 'typebox'
+import { defineAction } from '../../ckan/action.js'
+import { P } from '../../ckan/params.js'
+import { NameList } from '../../schemas/catalog.js'
+
+export default defineAction({
+  name: 'package_list',
+  sideEffectFree: true,
+  help: 'Return the names of the site\'s active public datasets, ordered by name. Private datasets are never listed, even for sysadmins (as in CKAN).\n\n:param limit: if given, the list is paged\n:param offset: when limit is given, the offset to start from',
+  params: Type.Object({
+    limit: P.natural({ description: 'page size; 0 or absent = all' }),
+    offset: P.natural({ description: 'applied only together with a limit' })
+  }),
+  result: NameList,
+  example: { limit: 10, offset: 0 },
+  async handler (params, { db }) {
+    let q = db.selectFrom('packages').select('name').where('state', '=', 'active').where('private', '=', false)
+      .where('type', '=', 'dataset').orderBy('name')
+    // CKAN applies limit and offset only when they are truthy
+    if (params.limit) {
+      q = q.limit(params.limit)
+      if (params.offset) q = q.offset(params.offset)
+    }
+    return (await q.execute()).map((r) => r.name)
+  }
+})

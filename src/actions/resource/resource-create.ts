@@ -1,0 +1,40 @@
+import Type from 'typebox'
+import { defineAction } from '../../ckan/action.js'
+import { AuthorizationError, NotFoundError } from '../../ckan/errors.js'
+import { P } from '../../ckan/params.js'
+import { canEditPackage, who } from '../../catalog/authz.js'
+import { createResource } from '../../catalog/resources.js'
+import { findPackage } from '../../db/queries/packages.js'
+import { ResourceSchema } from '../../schemas/catalog.js'
+
+export const ResourceParams = Type.Object({
+  url: P.string({ default: '' }),
+  name: P.string(),
+  description: P.string(),
+  format: P.string({ description: 'guessed from the URL when empty' }),
+  hash: P.string(),
+  mimetype: P.string(),
+  mimetype_inner: P.string(),
+  size: P.any({ description: 'integer' }),
+  resource_type: P.string(),
+  url_type: P.string(),
+  cache_url: P.string(),
+  cache_last_updated: P.string(),
+  created: P.string(),
+  last_modified: P.string()
+}, { additionalProperties: true, description: 'other keys (and Thai GDC resource fields) are kept as resource extras' })
+
+export default defineAction({
+  name: 'resource_create',
+  sideEffectFree: false,
+  help: 'Add a resource to a dataset. Keys other than the core resource fields are stored as extras and returned at the top level.',
+  params: Type.Object({ package_id: P.string({ required: true, description: 'the dataset id or name' }), ...ResourceParams.properties }, { additionalProperties: true }),
+  result: ResourceSchema,
+  example: { package_id: 'adresit', name: 'ข้อมูลปี 2566', url: 'https://example.go.th/2566.csv', format: 'CSV' },
+  async handler (params, ctx) {
+    const pkg = await findPackage(ctx.db, params.package_id)
+    if (!pkg || pkg.state === 'deleted') throw new NotFoundError('Package was not found.')
+    if (!(await canEditPackage(ctx.db, ctx.user, pkg))) throw new AuthorizationError(`User ${who(ctx.user)} not authorized to edit package ${pkg.id}`)
+    return createResource(ctx, pkg, params)
+  }
+})

@@ -1,0 +1,76 @@
+/**
+ * The opend application as a Fastify plugin, and the server options shared
+ * by the process (server.ts) and the tests, so both run the same app.
+ */
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { Config } from './config.js'
+import type { Db } from './db/factory.js'
+import { ACTIONS } from './actions/index.js'
+import dbPlugin from './plugins/db.js'
+import authPlugin from './plugins/auth.js'
+import accessLog from './plugins/access-log.js'
+import transport, { errorHandler, helpUrl } from './ckan/transport.js'
+import { asciiJson } from './ckan/json.js'
+import { buildOpenApi } from './openapi.js'
+
+/** Header values that must never reach a log line. */
+export const REDACT = [
+  'req.headers.authorization', 'req.headers["x-ckan-api-key"]', 'req.headers["api-key"]', 'req.headers["x-api-key"]',
+  'headers.authorization', 'headers["x-ckan-api-key"]', 'headers["api-key"]', 'headers["x-api-key"]'
+]
+
+export function buildServerOptions (config: Config, pretty = false): FastifyServerOptions {
+  return {
+    logger: {
+      level: config.logLevel,
+      redact: { paths: REDACT, censor: '[redacted]' },
+      ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {})
+    },
+    // one access line per request comes from plugins/access-log.ts
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 10 * 1024 * 1024,
+    requestTimeout: 120_000,
+    return503OnClosing: true
+  }
+}
+
+export interface AppOptions { config: Config, db: Db, closeDb: boolean }
+
+export async function app (fastify: FastifyInstance, opts: AppOptions): Promise<void> {
+  const { config } = opts
+  await fastify.register(dbPlugin, { db: opts.db, closeWithApp: opts.closeDb })
+  await fastify.register(authPlugin)
+  await fastify.register(accessLog)
+
+  const document = buildOpenApi(ACTIONS)
+  await fastify.register(swagger, { mode: 'static', specification: { document: document as never } })
+  await fastify.register(swaggerUi, { routePrefix: '/docs' })
+  fastify.get('/openapi.json', { schema: { hide: true } }, async (_req, reply) => reply.type('application/json;charset=utf-8').send(JSON.stringify(document)))
+
+  await fastify.register(transport, { actions: ACTIONS, config })
+
+  // CKAN answers the API root and version paths with a bare {"version": N}
+  const version = (n: number) => async (_req: unknown, reply: { type: (t: string) => { send: (b: string) => unknown } }) =>
+    reply.type('application/json;charset=utf-8').send(`{"version": ${n}}`)
+  fastify.get('/api', version(1))
+  fastify.get('/api/', version(1))
+  for (const n of [1, 2, 3]) fastify.get(`/api/${n}`, version(n))
+
+  fastify.setErrorHandler(errorHandler(config))
+  fastify.setNotFoundHandler((request, reply) => {
+    reply.code(404).type('application/json;charset=utf-8').send(
+      `{"help": ${asciiJson(helpUrl(config, 'help_show'))}, "error": {"__type": "Not Found Error", "message": ${asciiJson(`Not found: no route ${request.method} ${request.url.split('?')[0]}`)}}, "success": false}`)
+  })
+}
+
+/** A ready app over an open database: used by server.ts and the tests. */
+export async function buildApp (config: Config, db: Db, opts: { closeDb?: boolean, logger?: FastifyServerOptions['logger'], pretty?: boolean } = {}): Promise<FastifyInstance> {
+  const options = buildServerOptions(config, opts.pretty)
+  if (opts.logger !== undefined) options.logger = opts.logger
+  const fastify = Fastify(options)
+  await fastify.register(app, { config, db, closeDb: opts.closeDb ?? true })
+  await fastify.ready()
+  return fastify
+}

@@ -1,0 +1,43 @@
+/**
+ * What an action is. Every CKAN action is one module exporting one
+ * definition; the registry (src/actions/index.ts) lists them, and the HTTP
+ * routes, OpenAPI, help_show and the GET/POST rule are all derived from it.
+ */
+import type { Static, TObject, TSchema } from 'typebox'
+import type { Kysely } from 'kysely'
+import type { FastifyBaseLogger } from 'fastify'
+import type { Config } from '../config.js'
+import type { Database } from '../db/database.js'
+
+export interface Caller {
+  id: string
+  name: string
+  sysadmin: boolean
+  tokenId: string | null
+}
+
+export interface ActionContext {
+  /** for write actions, the transaction the whole action runs in */
+  db: Kysely<Database>
+  /** null for anonymous callers (and for JSONP calls, which CKAN runs anonymously) */
+  user: Caller | null
+  config: Config
+  log: FastifyBaseLogger
+}
+
+export interface Action<S extends TObject = TObject> {
+  name: string
+  /** GET-able, and run outside a transaction (CKAN's side_effect_free) */
+  sideEffectFree: boolean
+  /** the docstring help_show returns, and the OpenAPI description */
+  help: string
+  params: S
+  result: TSchema
+  /** an example request body for OpenAPI */
+  example?: Record<string, unknown>
+  handler: (params: Static<S>, ctx: ActionContext) => Promise<unknown>
+}
+
+export function defineAction<S extends TObject> (action: Action<S>): Action<S> {
+  return action
+}

@@ -1,0 +1,244 @@
+/**
+ * CKAN's action transport (ckan/views/api.py): the three action paths, GET
+ * for side-effect-free actions and POST for all, CKAN's rules for where the
+ * parameters come from, the {help, success, result} envelope, JSONP, and the
+ * bare-string 400s. Errors thrown by actions are rendered by errorHandler.
+ */
+import fp from 'fastify-plugin'
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyError } from 'fastify'
+import type { Action, Caller } from './action.js'
+import { AuthorizationError, BadRequest, CkanError, ValidationError } from './errors.js'
+import { asciiJson, RawJson } from './json.js'
+import { coerceParams } from './params.js'
+import type { Config } from '../config.js'
+
+export const ACTION_PREFIXES = ['/api/3/action', '/api/action', '/get-ckan'] as const
+
+export interface TransportOptions {
+  actions: readonly Action<any>[]
+  config: Config
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** the action a request named, for the access log */
+    actionName?: string
+  }
+}
+
+const MAX_DEPTH = 64
+const JSON_CT = 'application/json;charset=utf-8'
+
+export function helpUrl (config: Config, name: string): string {
+  return `${config.siteUrl}/api/3/action/help_show?name=${encodeURIComponent(name)}`
+}
+
+export default fp(async function transport (app: FastifyInstance, opts: TransportOptions) {
+  const registry = new Map(opts.actions.map((a) => [a.name, a]))
+  const { config } = opts
+
+  // Bodies are kept as text and decoded below, so that undecodable JSON gets
+  // CKAN's bare-string 400 rather than Fastify's own error shape.
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => { done(null, body) })
+
+  async function handle (request: FastifyRequest<{ Params: { name: string } }>, reply: FastifyReply) {
+    const name = request.params.name
+    request.actionName = name
+    const action = registry.get(name)
+    if (!action) throw new BadRequest(`Action name not known: ${name}`)
+    if (request.method === 'GET' && !action.sideEffectFree) {
+      throw new BadRequest('JSON Error: Invalid request. Please use POST method for your request')
+    }
+    const raw = await requestData(request, action)
+    checkValues(raw)
+    // CKAN removes `callback` and runs a JSONP call as anonymous, so a token
+    // sent by a browser page cannot be used by a third-party script.
+    const hasCallback = Object.hasOwn(raw, 'callback')
+    const callback = raw.callback
+    delete raw.callback
+    const user: Caller | null = hasCallback ? null : await request.identify()
+    if (hasCallback) request.caller = null
+    const params = coerceParams(action.params, raw)
+    const ctx = { user, config, log: request.log }
+    const result = action.sideEffectFree
+      ? await action.handler(params as never, { ...ctx, db: app.db.kysely })
+      : await app.db.kysely.transaction().execute((trx) => action.handler(params as never, { ...ctx, db: trx }))
+    const text = result instanceof RawJson ? result.text : asciiJson(result)
+    const body = `{"help": ${asciiJson(helpUrl(config, name))}, "success": true, "result": ${text}}`
+    reply.header('cache-control', user ? 'private, max-age=0, must-revalidate' : 'public, max-age=0, must-revalidate')
+    // JSONP only for successful GETs with the callback in the query string, as CKAN
+    if (request.method === 'GET' && typeof callback === 'string' && hasQueryKey(request, 'callback')) {
+      reply.type('application/javascript;charset=utf-8')
+      return reply.send(`${htmlEscape(callback)}(${body});`)
+    }
+    reply.type(JSON_CT)
+    return reply.send(body)
+  }
+
+  for (const prefix of ACTION_PREFIXES) {
+    app.route({ method: ['GET', 'POST'], url: `${prefix}/:name`, handler: handle })
+  }
+})
+
+function hasQueryKey (request: FastifyRequest, key: string): boolean {
+  const q = request.query as Record<string, unknown> | undefined
+  return q !== undefined && Object.hasOwn(q, key)
+}
+
+function queryString (request: FastifyRequest): string {
+  const i = request.url.indexOf('?')
+  return i < 0 ? '' : request.url.slice(i + 1)
+}
+
+/** CKAN's _get_request_data, in its order. */
+async function requestData (request: FastifyRequest, action: Action): Promise<Record<string, unknown>> {
+  const contentType = String(request.headers['content-type'] ?? '').toLowerCase()
+  const body = request.body instanceof Buffer ? request.body : undefined
+  if (request.method === 'POST' && body && body.length > 0) {
+    if (contentType.startsWith('application/x-www-form-urlencoded')) {
+      return formData(decodeUtf8(body))
+    }
+    if (contentType.startsWith('multipart/form-data')) {
+      return multipartData(body, contentType)
+    }
+  }
+  // A GET-able action takes the query string whenever there is one, even on
+  // POST, where CKAN then ignores the JSON body.
+  if (action.sideEffectFree && queryString(request) !== '') {
+    return { ...(request.query as Record<string, unknown>) }
+  }
+  if (request.method === 'POST' && body && body.length > 0) {
+    // CKAN decodes request.get_json(), which needs a JSON content type: a JSON
+    // body sent as text/plain is refused with this exact message.
+    if (!contentType.startsWith('application/json') && !contentType.endsWith('+json') && contentType !== '') {
+      throw new BadRequest("JSON Error: Error decoding JSON data. Error: <BadRequest '400: Bad Request'> JSON data extracted from the request: {}")
+    }
+    return parseJsonObject(decodeUtf8(body))
+  }
+  return {}
+}
+
+function decodeUtf8 (buf: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(buf)
+  } catch {
+    throw new BadRequest('JSON Error: Error decoding JSON data. Error: request body is not valid UTF-8 JSON data extracted from the request: {}')
+  }
+}
+
+function parseJsonObject (text: string): Record<string, unknown> {
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (e) {
+    throw new BadRequest(`JSON Error: Error decoding JSON data. Error: ${(e as Error).message} JSON data extracted from the request: {}`)
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new BadRequest(`JSON Error: Request data JSON decoded to ${JSON.stringify(data)} but it needs to be a dictionary.`)
+  }
+  return data as Record<string, unknown>
+}
+
+function addValue (out: Record<string, unknown>, key: string, value: string) {
+  const prev = out[key]
+  if (prev === undefined) out[key] = value
+  else if (Array.isArray(prev)) prev.push(value)
+  else out[key] = [prev, value]
+}
+
+function fromPairs (pairs: Iterable<[string, string]>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of pairs) addValue(out, k, v)
+  // Legacy form-JSON: `curl -d '{"id":"x"}'` posts one form key holding the
+  // JSON with an empty value; CKAN decodes that key as the request.
+  const keys = Object.keys(out)
+  if (keys.length === 1 && (out[keys[0]] === '' || out[keys[0]] === '1')) return parseJsonObject(keys[0])
+  return out
+}
+
+function formData (text: string): Record<string, unknown> {
+  return fromPairs(new URLSearchParams(text))
+}
+
+async function multipartData (body: Buffer, contentType: string): Promise<Record<string, unknown>> {
+  let form: FormData
+  try {
+    form = await new Response(body, { headers: { 'content-type': contentType } }).formData()
+  } catch {
+    throw new BadRequest('JSON Error: Error decoding multipart form data')
+  }
+  const pairs: [string, string][] = []
+  for (const [k, v] of form.entries()) {
+    // File uploads into the DataStore are a separate capability (the DataStore
+    // issue); until then a file part is refused rather than silently dropped.
+    if (typeof v !== 'string') throw new ValidationError({ [k]: ['File uploads are not supported by this server'] })
+    pairs.push([k, v])
+  }
+  return fromPairs(pairs)
+}
+
+/**
+ * Inputs that PostgreSQL cannot store or that only exist to exhaust the
+ * server: NUL characters and absurd nesting. CKAN answers these with a 500.
+ */
+function checkValues (data: Record<string, unknown>) {
+  const walk = (v: unknown, depth: number, key: string) => {
+    if (depth > MAX_DEPTH) throw new BadRequest(`JSON Error: Request data is nested more than ${MAX_DEPTH} levels deep`)
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) throw new BadRequest(`JSON Error: Null character in the value of "${key}"`)
+    } else if (Array.isArray(v)) {
+      for (const x of v) walk(x, depth + 1, key)
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k.includes('\u0000')) throw new BadRequest('JSON Error: Null character in a key')
+        walk(x, depth + 1, key)
+      }
+    }
+  }
+  for (const [k, v] of Object.entries(data)) {
+    if (k.includes('\u0000')) throw new BadRequest('JSON Error: Null character in a key')
+    walk(v, 1, k)
+  }
+}
+
+function htmlEscape (s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+}
+
+/**
+ * One handler for every error: CKAN's envelope (or its bare-string 400s),
+ * never a stack trace. Anything unexpected is logged with the request id
+ * and answered as CKAN's 500 "Internal Server Error".
+ */
+export function errorHandler (config: Config) {
+  return function (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
+    if (error instanceof BadRequest) {
+      return reply.code(error.status).type(JSON_CT).send(asciiJson(error.text))
+    }
+    const help = asciiJson(helpUrl(config, request.actionName ?? 'help_show'))
+    if (error instanceof CkanError) {
+      const err = asciiJson({ ...error.body(), __type: error.type })
+      // CKAN puts __type first for most errors, but after the field messages
+      // for a Validation Error; clients read keys, not order.
+      return reply.code(error.status).type(JSON_CT).header('cache-control', 'no-cache')
+        .send(`{"help": ${help}, "error": ${error instanceof AuthorizationError || error.status !== 409 ? reorder(err) : err}, "success": false}`)
+    }
+    const status = (error as FastifyError).statusCode
+    if (status && status >= 400 && status < 500) {
+      // Fastify's own refusals (body too large, bad content length, ...)
+      return reply.code(status).type(JSON_CT).send(asciiJson(`Bad request - ${error.message}`))
+    }
+    request.log.error({ err: error }, 'unhandled error')
+    return reply.code(500).type(JSON_CT)
+      .send(`{"help": ${help}, "error": {"__type": "Internal Server Error", "message": "Internal Server Error"}, "success": false}`)
+  }
+}
+
+/** Move "__type" to the front of a serialized error object, as CKAN emits it. */
+function reorder (json: string): string {
+  const obj = JSON.parse(json) as Record<string, unknown>
+  const { __type: type, ...rest } = obj
+  const tail = asciiJson(rest).slice(1)
+  return `{"__type": ${asciiJson(type)}${tail === '}' ? '}' : ', ' + tail}`
+}

@@ -1,0 +1,90 @@
+/**
+ * Configuration: read from the environment once, validated against one TypeBox
+ * schema, frozen. Nothing else in opend reads process.env.
+ */
+import Type, { type Static } from 'typebox'
+import Value from 'typebox/value'
+
+const Bool = Type.Union([Type.Boolean(), Type.Literal('true'), Type.Literal('false'), Type.Literal('1'), Type.Literal('0')])
+
+export const EnvSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'TCP port to listen on' }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Address to listen on' }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL URL; unset = embedded PGlite' })),
+  OPEND_DATA_DIR: Type.String({ minLength: 1, default: './data', description: 'Where the embedded database and uploads live' }),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'Redis URL for shared rate-limit counters' })),
+  OPEND_SITE_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', description: 'Public base URL, used in help links (default http://HOST:PORT)' })),
+  OPEND_SITE_TITLE: Type.String({ default: 'opend' }),
+  OPEND_SITE_DESCRIPTION: Type.String({ default: '' }),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
+  OPEND_REQUIRE_API_KEY: Type.Optional(Bool),
+  OPEND_RATE_LIMITS: Type.Optional(Type.String()),
+  OPEND_REQUIRE_GDC_METADATA: Type.Optional(Bool),
+  OPEND_CREATE_UNOWNED_DATASET: Type.Optional(Bool),
+  OPEND_DEMO: Type.Optional(Bool)
+})
+
+export type Env = Static<typeof EnvSchema>
+
+export interface Config {
+  port: number
+  host: string
+  databaseUrl: string | null
+  dataDir: string
+  redisUrl: string | null
+  siteUrl: string
+  siteTitle: string
+  siteDescription: string
+  logLevel: string
+  requireApiKey: boolean
+  rateLimits: string | null
+  requireGdcMetadata: boolean
+  createUnownedDataset: boolean
+  /** load the demo catalog into an empty database at start */
+  demo: boolean
+}
+
+export class ConfigError extends Error {}
+
+const asBool = (v: boolean | string | undefined, dflt: boolean): boolean =>
+  v === undefined ? dflt : v === true || v === 'true' || v === '1'
+
+/**
+ * Validate an environment (process.env by default). Throws ConfigError with a
+ * single line naming the first bad variable.
+ */
+export function loadConfig (env: Record<string, string | undefined> = process.env): Config {
+  const known = Object.keys(EnvSchema.properties)
+  const raw: Record<string, string> = {}
+  for (const k of known) {
+    const v = env[k]
+    if (v !== undefined && v !== '') raw[k] = v
+  }
+  const value = Value.Default(EnvSchema, Value.Convert(EnvSchema, raw))
+  const first = [...Value.Errors(EnvSchema, value)][0]
+  if (first) {
+    const name = first.instancePath.replace(/^\//, '') || 'environment'
+    const given = raw[name] !== undefined ? ` (got ${JSON.stringify(raw[name])})` : ''
+    const prop = (EnvSchema.properties as Record<string, { anyOf?: { const?: unknown }[] }>)[name]
+    const choices = prop?.anyOf?.map((s) => s.const).filter((c) => typeof c === 'string')
+    const message = choices?.length ? `must be one of ${choices.join(', ')}` : first.message
+    throw new ConfigError(`invalid environment variable ${name}: ${message}${given}`)
+  }
+  const e = value as Env
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL ?? null,
+    dataDir: e.OPEND_DATA_DIR,
+    redisUrl: e.REDIS_URL ?? null,
+    siteUrl: (e.OPEND_SITE_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
+    siteTitle: e.OPEND_SITE_TITLE,
+    siteDescription: e.OPEND_SITE_DESCRIPTION,
+    logLevel: e.LOG_LEVEL,
+    requireApiKey: asBool(e.OPEND_REQUIRE_API_KEY, false),
+    rateLimits: e.OPEND_RATE_LIMITS ?? null,
+    requireGdcMetadata: asBool(e.OPEND_REQUIRE_GDC_METADATA, false),
+    createUnownedDataset: asBool(e.OPEND_CREATE_UNOWNED_DATASET, false),
+    demo: asBool(e.OPEND_DEMO, true)
+  })
+}

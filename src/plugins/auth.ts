@@ -1,0 +1,50 @@
+/**
+ * Who is calling: the token from `Authorization`, `X-CKAN-API-Key` or
+ * data.go.th's `api-key` header, resolved to a user. As in CKAN, an unknown
+ * or expired token is not an error: the request continues as anonymous.
+ * Depends on: db.
+ */
+import fp from 'fastify-plugin'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { Caller } from '../ckan/action.js'
+import { findToken } from '../db/queries/tokens.js'
+
+/** Checked in this order; the first header present is the one used. */
+export const TOKEN_HEADERS = ['authorization', 'x-ckan-api-key', 'api-key'] as const
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** the caller once identified: undefined = not looked up yet, null = anonymous */
+    caller?: Caller | null
+    identify: () => Promise<Caller | null>
+  }
+}
+
+export function presentedToken (request: FastifyRequest): string | null {
+  for (const h of TOKEN_HEADERS) {
+    const v = request.headers[h]
+    const value = Array.isArray(v) ? v[0] : v
+    // CKAN takes the raw header value; "Bearer <token>" is simply not a token
+    if (value) return value.trim()
+  }
+  return null
+}
+
+export default fp(async function auth (app: FastifyInstance) {
+  app.decorateRequest('caller', undefined)
+  app.decorateRequest('identify', async function (this: FastifyRequest) {
+    if (this.caller !== undefined) return this.caller
+    const token = presentedToken(this)
+    let caller: Caller | null = null
+    if (token) {
+      const row = await findToken(app.db.kysely, token)
+      if (row) {
+        const user = await app.db.kysely.selectFrom('users').select(['id', 'name', 'sysadmin', 'state'])
+          .where('id', '=', row.user_id).executeTakeFirst()
+        if (user && user.state !== 'deleted') caller = { id: user.id, name: user.name, sysadmin: user.sysadmin, tokenId: row.id }
+      }
+    }
+    this.caller = caller
+    return caller
+  })
+}, { name: 'auth', dependencies: ['db'] })

@@ -1,0 +1,38 @@
+/**
+ * The server process: open the database, migrate, load the demo catalog into
+ * an empty database, listen, and close gracefully on signals.
+ */
+import closeWithGrace from 'close-with-grace'
+import type { Config } from './config.js'
+import { buildApp } from './app.js'
+import { openDatabase } from './db/factory.js'
+import { migrateToLatest } from './db/migrate.js'
+import { isCatalogEmpty, loadDemo } from './demo/load.js'
+
+export async function serve (config: Config): Promise<void> {
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+  const app = await buildApp(config, db, { pretty: process.stdout.isTTY })
+  try {
+    const applied = await migrateToLatest(db.kysely)
+    for (const m of applied) app.log.info({ migration: m.migrationName, status: m.status }, 'migration')
+    if (config.demo && await isCatalogEmpty(db.kysely)) {
+      const { created } = await loadDemo(db.kysely, config, app.log)
+      app.log.info({ datasets: created }, 'loaded the demo catalog into the empty database')
+    }
+    await app.listen({ port: config.port, host: config.host })
+  } catch (err) {
+    app.log.fatal({ err }, 'could not start')
+    await app.close()
+    process.exitCode = 1
+    return
+  }
+  const address = app.server.address()
+  const port = typeof address === 'object' && address ? address.port : config.port
+  const shown = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
+  // the one line a newcomer looks for, on stdout whatever the log level
+  process.stdout.write(`opend is listening on http://${shown.includes(':') ? `[${shown}]` : shown}:${port} (${db.dialect === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'})\n`)
+  closeWithGrace({ delay: 10_000 }, async ({ err }) => {
+    if (err) app.log.error({ err }, 'closing after an error')
+    await app.close()
+  })
+}
