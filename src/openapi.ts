@@ -6,10 +6,24 @@
 import type { TSchema } from 'typebox'
 import type { Action } from './ckan/action.js'
 import { CKAN_VERSION } from './actions/site/status-show.js'
+import { GroupSchema, LicenseSchema, PackageSchema, ResourceSchema, UserSchema } from './schemas/catalog.js'
+import { PackageParams } from './schemas/params.js'
 
 type Json = Record<string, unknown>
 
 const plain = (s: unknown): Json => JSON.parse(JSON.stringify(s)) as Json
+
+// Shapes used by many actions are written once under components and referenced.
+const SHARED: Record<string, unknown> = { Package: PackageSchema, Resource: ResourceSchema, Group: GroupSchema, User: UserSchema, License: LicenseSchema, PackageParams }
+const sharedByText = new Map(Object.entries(SHARED).map(([name, schema]) => [JSON.stringify(schema), name]))
+
+function refify (node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(refify)
+  if (node === null || typeof node !== 'object') return node
+  const name = sharedByText.get(JSON.stringify(node))
+  if (name) return { $ref: `#/components/schemas/${name}` }
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, refify(v)]))
+}
 
 const errorResponse = (description: string, example: unknown): Json => ({
   description,
@@ -51,10 +65,10 @@ export function buildOpenApi (actions: readonly Action<any>[]): Json {
           }
         }
       },
-      400: { description: 'Bad request: unknown action, GET on a POST-only action, undecodable body (a bare JSON string, as in CKAN), or a Search Query Error', content: { 'application/json': { schema: { oneOf: [{ type: 'string' }, { $ref: '#/components/schemas/ErrorEnvelope' }] }, example: 'Bad request - Action name not known: no_such_action' } } },
-      403: errorResponse('Authorization Error', { help: '…', error: { __type: 'Authorization Error', message: 'Access denied' }, success: false }),
-      404: errorResponse('Not Found Error', { help: '…', error: { __type: 'Not Found Error', message: 'Not found' }, success: false }),
-      409: errorResponse('Validation Error: field names map to lists of messages', { help: '…', error: { name: ['Missing value'], __type: 'Validation Error' }, success: false })
+      400: { $ref: '#/components/responses/BadRequest' },
+      403: { $ref: '#/components/responses/AuthorizationError' },
+      404: { $ref: '#/components/responses/NotFoundError' },
+      409: { $ref: '#/components/responses/ValidationError' }
     }
     const [summary, ...rest] = a.help.split('\n')
     const common = { tags: [tagOf(a.name)], summary, description: [rest.join('\n').trim(), 'Also served at `/api/action/' + a.name + '` and `/get-ckan/' + a.name + '` (data.go.th).'].filter(Boolean).join('\n\n'), responses }
@@ -82,12 +96,19 @@ export function buildOpenApi (actions: readonly Action<any>[]): Json {
     },
     servers: [{ url: '/' }],
     components: {
+      responses: {
+        BadRequest: { description: 'Bad request: unknown action, GET on a POST-only action, undecodable body (a bare JSON string, as in CKAN), or a Search Query Error', content: { 'application/json': { schema: { oneOf: [{ type: 'string' }, { $ref: '#/components/schemas/ErrorEnvelope' }] }, example: 'Bad request - Action name not known: no_such_action' } } },
+        AuthorizationError: errorResponse('Authorization Error', { help: '…', error: { __type: 'Authorization Error', message: 'Access denied' }, success: false }),
+        NotFoundError: errorResponse('Not Found Error', { help: '…', error: { __type: 'Not Found Error', message: 'Not found' }, success: false }),
+        ValidationError: errorResponse('Validation Error: field names map to lists of messages', { help: '…', error: { name: ['Missing value'], __type: 'Validation Error' }, success: false })
+      },
       securitySchemes: {
         ApiKeyHeader: { type: 'apiKey', in: 'header', name: 'api-key', description: 'data.go.th style' },
         CkanApiKey: { type: 'apiKey', in: 'header', name: 'X-CKAN-API-Key' },
         Authorization: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'the raw token, no Bearer prefix (as CKAN)' }
       },
       schemas: {
+        ...Object.fromEntries(Object.entries(SHARED).map(([name, schema]) => [name, plain(schema)])),
         ErrorEnvelope: {
           type: 'object',
           required: ['help', 'error', 'success'],
@@ -100,7 +121,7 @@ export function buildOpenApi (actions: readonly Action<any>[]): Json {
       }
     },
     security: [{}, { ApiKeyHeader: [] }, { CkanApiKey: [] }, { Authorization: [] }],
-    paths
+    paths: refify(paths)
   }
 }
 
