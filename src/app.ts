@@ -40,6 +40,9 @@ export interface AppOptions { config: Config, db: Db, closeDb: boolean }
 
 export async function app (fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   const { config } = opts
+  // Fastify binds a route's error handler when the route is added, so this
+  // must come before the plugins that add routes.
+  fastify.setErrorHandler(errorHandler(config))
   await fastify.register(dbPlugin, { db: opts.db, closeWithApp: opts.closeDb })
   await fastify.register(authPlugin)
   await fastify.register(accessLog)
@@ -58,7 +61,6 @@ export async function app (fastify: FastifyInstance, opts: AppOptions): Promise<
   fastify.get('/api/', version(1))
   for (const n of [1, 2, 3]) fastify.get(`/api/${n}`, version(n))
 
-  fastify.setErrorHandler(errorHandler(config))
   fastify.setNotFoundHandler((request, reply) => {
     reply.code(404).type('application/json;charset=utf-8').send(
       `{"help": ${asciiJson(helpUrl(config, 'help_show'))}, "error": {"__type": "Not Found Error", "message": ${asciiJson(`Not found: no route ${request.method} ${request.url.split('?')[0]}`)}}, "success": false}`)

@@ -65,7 +65,8 @@ async function main (argv: string[]): Promise<void> {
       if (bad.length) throw new UsageError(`invalid user name "${name}": ${bad.join(', ')}`)
       if (values.email !== undefined && !isEmail(values.email)) throw new UsageError(`invalid e-mail address "${values.email}"`)
       return withDb(config, async (db) => {
-        if (await findUser(db.kysely, name)) throw new UsageError(`user "${name}" already exists`)
+        // not a usage mistake: one line, without the usage text
+        if (await findUser(db.kysely, name)) throw new Error(`user "${name}" already exists`)
         const u = await insertUser(db.kysely, { name, email: values.email ?? null, sysadmin: values.sysadmin })
         process.stdout.write(`created user ${u.name} (${u.id})${u.sysadmin ? ', sysadmin' : ''}\n`)
       })
@@ -77,7 +78,7 @@ async function main (argv: string[]): Promise<void> {
       if (!userRef || positionals.length > 1) throw new UsageError('token add takes one user name')
       return withDb(config, async (db) => {
         const u = await findUser(db.kysely, userRef)
-        if (!u) throw new UsageError(`no user "${userRef}" (create one with: opend user add ${userRef})`)
+        if (!u) throw new Error(`no user "${userRef}" (create one with: opend user add ${userRef})`)
         const { token } = await createToken(db.kysely, u.id, values.name, values.tier)
         process.stdout.write(token + '\n')
       })

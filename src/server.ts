@@ -2,6 +2,7 @@
  * The server process: open the database, migrate, load the demo catalog into
  * an empty database, listen, and close gracefully on signals.
  */
+import { createRequire } from 'node:module'
 import closeWithGrace from 'close-with-grace'
 import type { Config } from './config.js'
 import { buildApp } from './app.js'
@@ -9,9 +10,21 @@ import { openDatabase } from './db/factory.js'
 import { migrateToLatest } from './db/migrate.js'
 import { isCatalogEmpty, loadDemo } from './demo/load.js'
 
+// pino-pretty is a dev dependency: a production install (the Docker image)
+// run on a terminal (docker run -it) must fall back to JSON logs, not crash.
+function canPrettyPrint (): boolean {
+  if (!process.stdout.isTTY) return false
+  try {
+    createRequire(import.meta.url).resolve('pino-pretty')
+    return true
+  } catch {
+    return false
+  }
+}
+
 export async function serve (config: Config): Promise<void> {
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
-  const app = await buildApp(config, db, { pretty: process.stdout.isTTY })
+  const app = await buildApp(config, db, { pretty: canPrettyPrint() })
   try {
     const applied = await migrateToLatest(db.kysely)
     for (const m of applied) app.log.info({ migration: m.migrationName, status: m.status }, 'migration')

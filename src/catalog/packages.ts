@@ -334,6 +334,19 @@ async function tagIds (db: Kysely<Database>, names: string[]): Promise<string[]>
   return rows.map((r) => r.id)
 }
 
+const timeOf = (d: Date | string | null) => (d === null ? null : new Date(d).getTime())
+const canonical = (o: Record<string, unknown>) => JSON.stringify(Object.keys(o).sort().map((k) => [k, o[k]]))
+
+/** Did a save change the resource? A new position alone does not count, as in CKAN. */
+function resourceChanged (prev: Resource, r: ResourceInput): boolean {
+  return prev.url !== r.url || prev.name !== r.name || prev.description !== r.description || prev.format !== r.format ||
+    prev.hash !== r.hash || prev.mimetype !== r.mimetype || prev.mimetype_inner !== r.mimetype_inner ||
+    (prev.size === null ? null : Number(prev.size)) !== r.size || prev.resource_type !== r.resource_type ||
+    prev.url_type !== r.url_type || prev.cache_url !== r.cache_url ||
+    timeOf(prev.cache_last_updated) !== timeOf(r.cache_last_updated) || timeOf(prev.last_modified) !== timeOf(r.last_modified) ||
+    canonical(prev.extras) !== canonical(r.extras)
+}
+
 function resourceRow (r: ResourceInput, packageId: string, position: number, now: Date, prev?: Resource) {
   return {
     package_id: packageId,
@@ -352,7 +365,8 @@ function resourceRow (r: ResourceInput, packageId: string, position: number, now
     cache_last_updated: r.cache_last_updated,
     created: prev?.created ?? r.created ?? now,
     last_modified: r.last_modified,
-    metadata_modified: now,
+    // CKAN keeps an unchanged resource's metadata_modified on a dataset update
+    metadata_modified: prev && !resourceChanged(prev, r) ? prev.metadata_modified : now,
     state: 'active',
     datastore_active: prev?.datastore_active ?? false,
     extras: JSON.stringify(r.extras)
@@ -390,8 +404,8 @@ export async function savePackage (db: Kysely<Database>, p: PackageInput, ctx: A
   const id = existing?.id ?? p.id ?? randomUUID()
   // A deleted dataset keeps its name until another claims it; it is then
   // renamed to its own id, as CKAN does.
-  await db.updateTable('packages').set((eb) => ({ name: eb.ref('id') }))
-    .where('name', '=', p.name).where('state', '=', 'deleted').where('id', '!=', id).execute()
+  const renamed = await db.updateTable('packages').set((eb) => ({ name: eb.ref('id') }))
+    .where('name', '=', p.name).where('state', '=', 'deleted').where('id', '!=', id).returning('id').execute()
   const row = {
     name: p.name,
     title: p.title,
@@ -423,7 +437,8 @@ export async function savePackage (db: Kysely<Database>, p: PackageInput, ctx: A
   if (tags.length) await db.insertInto('package_tags').values(tags.map((tag_id) => ({ package_id: id, tag_id }))).execute()
   if (p.groups.length) await db.insertInto('package_groups').values(p.groups.map((group_id) => ({ package_id: id, group_id }))).execute()
   await saveResources(db, id, p.resources, now)
-  const dicts = await materializePackages(db, [id], ctx.config.siteUrl)
+  // the renamed dataset's stored dict still carries the old name
+  const dicts = await materializePackages(db, [id, ...renamed.map((r) => r.id)], ctx.config.siteUrl)
   return dicts.get(id)!
 }
 

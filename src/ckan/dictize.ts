@@ -60,6 +60,22 @@ export function resourceDictize (r: Resource, siteUrl: string): Dict {
   })
 }
 
+/**
+ * A dict with CKAN 2.10's (always zero) `tracking_summary` added where CKAN
+ * emits it: among the alphabetical keys, so between `title` and `type` in a
+ * package and between `state` and `url` in a resource.
+ */
+export function withTrackingSummary (d: Dict): Dict {
+  const out: Dict = {}
+  let done = false
+  for (const [k, v] of Object.entries(d)) {
+    if (!done && k > 'tracking_summary') { out.tracking_summary = { total: 0, recent: 0 }; done = true }
+    if (k !== 'tracking_summary') out[k] = v
+  }
+  if (!done) out.tracking_summary = { total: 0, recent: 0 }
+  return out
+}
+
 /** The `organization` object embedded in a package dict. */
 export function packageOrganizationDictize (g: Group): Dict {
   return {

@@ -218,11 +218,13 @@ export function errorHandler (config: Config) {
     }
     const help = asciiJson(helpUrl(config, request.actionName ?? 'help_show'))
     if (error instanceof CkanError) {
-      const err = asciiJson({ ...error.body(), __type: error.type })
       // CKAN puts __type first for most errors, but after the field messages
       // for a Validation Error; clients read keys, not order.
+      const err = error instanceof AuthorizationError || error.status !== 409
+        ? { __type: error.type, ...error.body() }
+        : { ...error.body(), __type: error.type }
       return reply.code(error.status).type(JSON_CT).header('cache-control', 'no-cache')
-        .send(`{"help": ${help}, "error": ${error instanceof AuthorizationError || error.status !== 409 ? reorder(err) : err}, "success": false}`)
+        .send(`{"help": ${help}, "error": ${spacedJson(err)}, "success": false}`)
     }
     const status = (error as FastifyError).statusCode
     if (status && status >= 400 && status < 500) {
@@ -235,10 +237,15 @@ export function errorHandler (config: Config) {
   }
 }
 
-/** Move "__type" to the front of a serialized error object, as CKAN emits it. */
-function reorder (json: string): string {
-  const obj = JSON.parse(json) as Record<string, unknown>
-  const { __type: type, ...rest } = obj
-  const tail = asciiJson(rest).slice(1)
-  return `{"__type": ${asciiJson(type)}${tail === '}' ? '}' : ', ' + tail}`
+/**
+ * JSON with simplejson's ", " and ": " separators, so that error bodies are
+ * byte-identical to CKAN's (results stay compact: they are mostly stored text).
+ */
+function spacedJson (v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(spacedJson).join(', ')}]`
+  if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON !== 'function') {
+    const items = Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => `${asciiJson(k)}: ${spacedJson(x)}`)
+    return `{${items.join(', ')}}`
+  }
+  return asciiJson(v)
 }

@@ -1,6 +1,7 @@
 import Type from 'typebox'
 import { defineAction } from '../../ckan/action.js'
 import { AuthorizationError, NotFoundError, ValidationError } from '../../ckan/errors.js'
+import { withTrackingSummary } from '../../ckan/dictize.js'
 import { RawJson, asciiJson } from '../../ckan/json.js'
 import { P } from '../../ckan/params.js'
 import { canReadPackage, who } from '../../catalog/authz.js'
@@ -27,10 +28,10 @@ export default defineAction({
     if (!row) throw new NotFoundError()
     if (!(await canReadPackage(db, user, row))) throw new AuthorizationError(`User ${who(user)} not authorized to read package ${row.id}`)
     if (!params.include_tracking && !(params.include_plugin_data && user?.sysadmin)) return new RawJson(row.dict)
-    const dict = JSON.parse(row.dict) as Record<string, unknown>
+    let dict = JSON.parse(row.dict) as Record<string, unknown>
     if (params.include_tracking) {
-      dict.tracking_summary = { total: 0, recent: 0 }
-      for (const r of dict.resources as Record<string, unknown>[]) r.tracking_summary = { total: 0, recent: 0 }
+      dict = withTrackingSummary(dict)
+      dict.resources = (dict.resources as Record<string, unknown>[]).map(withTrackingSummary)
     }
     if (params.include_plugin_data && user?.sysadmin) dict.plugin_data = (await findPackage(db, row.id))?.plugin_data ?? null
     return new RawJson(asciiJson(dict))

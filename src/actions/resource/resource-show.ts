@@ -3,6 +3,7 @@ import { defineAction } from '../../ckan/action.js'
 import { AuthorizationError, NotFoundError } from '../../ckan/errors.js'
 import { P } from '../../ckan/params.js'
 import { canReadPackage, who } from '../../catalog/authz.js'
+import { withTrackingSummary } from '../../ckan/dictize.js'
 import { ResourceSchema } from '../../schemas/catalog.js'
 
 export default defineAction({
@@ -24,7 +25,6 @@ export default defineAction({
     if (!(await canReadPackage(db, user, res))) throw new AuthorizationError(`User ${who(user)} not authorized to read resource ${res.id}`)
     const dict = (JSON.parse(res.dict).resources as Record<string, unknown>[]).find((r) => r.id === res.id)
     if (!dict) throw new NotFoundError('Resource was not found.')
-    if (params.include_tracking) dict.tracking_summary = { total: 0, recent: 0 }
-    return dict
+    return params.include_tracking ? withTrackingSummary(dict) : dict
   }
 })
