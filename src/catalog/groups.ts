@@ -25,12 +25,16 @@ export async function findGroup (db: Kysely<Database>, kind: GroupKind, idOrName
     .orderBy(sql`id = ${idOrName}`, 'desc').limit(1).executeTakeFirst()
 }
 
-/** Active public dataset counts per group, as CKAN's search index reports them. */
-async function packageCounts (db: Kysely<Database>, kind: GroupKind, ids: string[]): Promise<Map<string, number>> {
+/**
+ * Active dataset counts per group, as CKAN's search index reports them:
+ * public ones, plus private ones for organization_show to its members.
+ */
+async function packageCounts (db: Kysely<Database>, kind: GroupKind, ids: string[], includePrivate = false): Promise<Map<string, number>> {
   if (ids.length === 0) return new Map()
   const rows = isOrg(kind)
     ? await db.selectFrom('packages').select(['owner_org as gid', sql<number>`count(*)::int`.as('n')])
-      .where('owner_org', 'in', ids).where('state', '=', 'active').where('private', '=', false).groupBy('owner_org').execute()
+      .where('owner_org', 'in', ids).where('state', '=', 'active').$if(!includePrivate, (q) => q.where('private', '=', false))
+      .groupBy('owner_org').execute()
     : await db.selectFrom('package_groups').innerJoin('packages', 'packages.id', 'package_groups.package_id')
       .select(['package_groups.group_id as gid', sql<number>`count(*)::int`.as('n')])
       .where('package_groups.group_id', 'in', ids).where('packages.state', '=', 'active').where('packages.private', '=', false)
@@ -114,7 +118,7 @@ export async function showGroup (ctx: ActionContext, kind: GroupKind, p: ShowPar
   if (!g) throw new NotFoundError()
   const member = user ? (user.sysadmin || (await capacityIn(db, user.id, g.id)) !== null) : false
   if (g.state !== 'active' && !user?.sysadmin) throw new AuthorizationError(`User ${who(user)} not authorized to read ${kind} ${g.id}`)
-  const count = p.include_dataset_count === false ? undefined : (await packageCounts(db, kind, [g.id])).get(g.id) ?? 0
+  const count = p.include_dataset_count === false ? undefined : (await packageCounts(db, kind, [g.id], isOrg(kind) && member)).get(g.id) ?? 0
   const dict: Record<string, unknown> = groupDictize(g, count, ctx.config.siteUrl)
   if (p.include_users !== false) dict.users = await groupUsers(db, g.id, user)
   if (p.include_extras !== false) {
@@ -197,6 +201,8 @@ export async function createGroup (ctx: ActionContext, kind: GroupKind, input: R
   if (!user?.sysadmin) throw new AuthorizationError(`User ${who(user)} not authorized to create ${kind}s`)
   const g = await validateGroup(db, input, null)
   const id = typeof input.id === 'string' && input.id ? input.id : randomUUID()
+  // a primary key longer than a btree entry can hold would fail in the database
+  if (id.length > 100) throw new ValidationError({ id: ['Must be a maximum of 100 characters long'] })
   if (await db.selectFrom('groups').select('id').where('id', '=', id).executeTakeFirst()) throw new ValidationError({ id: ['Group id already exists'] })
   await db.insertInto('groups').values({
     id,

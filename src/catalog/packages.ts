@@ -44,7 +44,10 @@ const MIMETYPES: Record<string, string> = {
 }
 
 function urlExtension (url: string): string | null {
-  const m = /\.([a-z0-9]{2,8})(?:[?#].*)?$/i.exec(url)
+  // only the path has an extension: the ".th" of https://www.exat.co.th is not a format
+  let path = url.replace(/[?#].*$/, '')
+  try { path = new URL(url).pathname } catch { /* not an absolute URL: take it as a path */ }
+  const m = /\.([a-z0-9]{2,8})$/i.exec(path)
   return m ? m[1].toLowerCase() : null
 }
 
@@ -88,6 +91,8 @@ export function validateResource (input: Record<string, unknown>, requireGdc: bo
   }
   Object.assign(extras, extractGdc(input, GDC_RESOURCE_FIELDS, requireGdc, errors))
   const id = input.id === undefined || input.id === null || input.id === '' ? null : String(input.id)
+  // a primary key longer than a btree entry can hold would fail in the database
+  if (id !== null && id.length > 100) errors.id = ['Must be a maximum of 100 characters long']
   return {
     id,
     url,

@@ -13,11 +13,11 @@ export async function findActiveResource (db: Kysely<Database>, id: string): Pro
 }
 
 /** The resource and its dataset, for a write by the caller; 404/403 otherwise. */
-export async function resourceForWrite (ctx: ActionContext, id: string): Promise<{ resource: Resource, pkg: Package }> {
+export async function resourceForWrite (ctx: ActionContext, id: string, verb: 'edit' | 'delete' = 'edit'): Promise<{ resource: Resource, pkg: Package }> {
   const resource = await findActiveResource(ctx.db, id)
   if (!resource) throw new NotFoundError('Resource was not found.')
   const pkg = await ctx.db.selectFrom('packages').selectAll().where('id', '=', resource.package_id).executeTakeFirstOrThrow()
-  if (!(await canEditPackage(ctx.db, ctx.user, pkg))) throw new AuthorizationError(`User ${who(ctx.user)} not authorized to edit resource ${resource.id}`)
+  if (!(await canEditPackage(ctx.db, ctx.user, pkg))) throw new AuthorizationError(`User ${who(ctx.user)} not authorized to ${verb} resource ${resource.id}`)
   return { resource, pkg }
 }
 

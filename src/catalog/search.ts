@@ -11,7 +11,17 @@ import type { Database } from '../db/database.js'
 
 export const DEFAULT_SORT = 'score desc, metadata_modified desc'
 
+export interface FacetOptions {
+  fields: string[]
+  /** -1 = all */
+  limit: number
+  mincount: number
+}
+
+export interface FacetItem { name: string, display_name: string, count: number }
+
 export interface SearchOptions {
+  facets?: FacetOptions
   q?: string
   fq?: string[]
   rows: number
@@ -104,7 +114,9 @@ async function readableOrgIds (db: Kysely<Database>, user: Caller): Promise<stri
   return rows.map((r) => r.group_id)
 }
 
-export async function searchPackages (db: Kysely<Database>, user: Caller | null, o: SearchOptions): Promise<{ count: number, dicts: string[] }> {
+export interface SearchResult { count: number, dicts: string[], facets: Map<string, FacetItem[]> }
+
+export async function searchPackages (db: Kysely<Database>, user: Caller | null, o: SearchOptions): Promise<SearchResult> {
   let qb: QB = db.selectFrom('packages')
   const states = o.includeDrafts ? ['active', 'draft'] : ['active']
   qb = qb.where('packages.type', '=', 'dataset')
@@ -125,9 +137,55 @@ export async function searchPackages (db: Kysely<Database>, user: Caller | null,
   for (const f of o.fq ?? []) qb = applyQuery(qb, f)
   const sorts = parseSort(o.sort)
   const countRow = await qb.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()
-  if (o.rows === 0) return { count: countRow.n, dicts: [] }
+  const facets = new Map<string, FacetItem[]>()
+  for (const field of o.facets?.fields ?? []) facets.set(field, await facetCounts(db, qb, field, o.facets!))
+  if (o.rows === 0) return { count: countRow.n, dicts: [], facets }
   let page = qb.select('packages.dict')
   for (const s of sorts) page = page.orderBy(sql.ref('packages.' + s.column), s.dir)
   const rows = await page.orderBy('packages.id').limit(o.rows).offset(o.start).execute()
-  return { count: countRow.n, dicts: rows.map((r) => r.dict) }
+  return { count: countRow.n, dicts: rows.map((r) => r.dict), facets }
+}
+
+/**
+ * Counts of one facet field over the whole filtered result, most frequent
+ * first, as Solr returns them. display_name is the organization or group
+ * title, or the licence title, as in CKAN.
+ */
+async function facetCounts (db: Kysely<Database>, filtered: QB, field: string, o: FacetOptions): Promise<FacetItem[]> {
+  const ids = filtered.select('packages.id')
+  const limit = o.limit < 0 ? null : o.limit
+  let query
+  switch (field) {
+    case 'organization':
+      query = sql<{ name: string, display: string, n: number }>`SELECT g.name, coalesce(nullif(g.title, ''), g.name) AS display, count(*)::int AS n
+        FROM packages p JOIN groups g ON g.id = p.owner_org WHERE p.id IN (${ids}) GROUP BY g.name, g.title`
+      break
+    case 'groups':
+      query = sql<{ name: string, display: string, n: number }>`SELECT g.name, coalesce(nullif(g.title, ''), g.name) AS display, count(*)::int AS n
+        FROM package_groups pg JOIN groups g ON g.id = pg.group_id WHERE pg.package_id IN (${ids}) GROUP BY g.name, g.title`
+      break
+    case 'tags':
+      query = sql<{ name: string, display: string, n: number }>`SELECT t.name, t.name AS display, count(*)::int AS n
+        FROM package_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.package_id IN (${ids}) GROUP BY t.name`
+      break
+    case 'res_format':
+      query = sql<{ name: string, display: string, n: number }>`SELECT r.format AS name, r.format AS display, count(DISTINCT r.package_id)::int AS n
+        FROM resources r WHERE r.state = 'active' AND coalesce(r.format, '') <> '' AND r.package_id IN (${ids}) GROUP BY r.format`
+      break
+    case 'license_id':
+      query = sql<{ name: string, display: string, n: number }>`SELECT p.license_id AS name, coalesce(l.title, p.license_id) AS display, count(*)::int AS n
+        FROM packages p LEFT JOIN licenses l ON l.id = p.license_id WHERE p.license_id IS NOT NULL AND p.license_id <> '' AND p.id IN (${ids}) GROUP BY p.license_id, l.title`
+      break
+    default:
+      if (!/^[a-z_][a-z0-9_]{0,63}$/.test(field)) return []
+      // Thai GDC fields: single values, or lists for the multiple-choice ones
+      query = sql<{ name: string, display: string, n: number }>`SELECT v AS name, v AS display, count(*)::int AS n FROM (
+          SELECT CASE jsonb_typeof(p.gdc -> ${field}) WHEN 'array' THEN e.value ELSE p.gdc ->> ${field} END AS v
+          FROM packages p LEFT JOIN LATERAL jsonb_array_elements_text(CASE jsonb_typeof(p.gdc -> ${field}) WHEN 'array' THEN p.gdc -> ${field} ELSE '[]'::jsonb END) e(value) ON true
+          WHERE p.gdc ? ${field} AND p.id IN (${ids})
+        ) x WHERE v IS NOT NULL AND v <> '' GROUP BY v`
+  }
+  const rows = (await sql<{ name: string, display: string, n: number }>`SELECT * FROM (${query}) f WHERE n >= ${o.mincount}
+    ORDER BY n DESC, name ${limit === null ? sql`` : sql`LIMIT ${limit}`}`.execute(db)).rows
+  return rows.map((r) => ({ name: r.name, display_name: r.display, count: r.n }))
 }

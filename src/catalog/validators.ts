@@ -59,7 +59,10 @@ export function optTimestamp (input: Record<string, unknown>, key: string, error
   if (v === undefined || v === null || v === '') return null
   if (typeof v === 'string') {
     const d = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : v + (v.length <= 10 ? 'T00:00:00Z' : 'Z'))
-    if (!Number.isNaN(d.getTime())) return d
+    // Python's datetime (CKAN) and PostgreSQL's timestamptz both refuse
+    // years JavaScript accepts (0, 10000, -100000): the database would 500
+    const year = d.getUTCFullYear()
+    if (!Number.isNaN(d.getTime()) && year >= 1 && year <= 9999) return d
   }
   errors[key] = ['Date format incorrect']
   return null

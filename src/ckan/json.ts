@@ -22,9 +22,13 @@ export class RawJson {
   constructor (readonly text: string) {}
 }
 
-/** CKAN's timestamp form: naive UTC ISO with microseconds, no zone. */
+/**
+ * CKAN's timestamp form: naive UTC ISO with microseconds and no zone;
+ * Python's isoformat() drops the fraction when it is zero.
+ */
 export function ckanTimestamp (d: Date | string | null | undefined): string | null {
   if (d === null || d === undefined) return null
   const date = typeof d === 'string' ? new Date(d) : d
-  return date.toISOString().replace('Z', '000')
+  const iso = date.toISOString()
+  return date.getUTCMilliseconds() === 0 ? iso.slice(0, 19) : iso.replace('Z', '000')
 }

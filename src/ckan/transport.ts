@@ -50,8 +50,9 @@ export default fp(async function transport (app: FastifyInstance, opts: Transpor
     if (request.method === 'GET' && !action.sideEffectFree) {
       throw new BadRequest('JSON Error: Invalid request. Please use POST method for your request')
     }
-    const raw = await requestData(request, action)
+    let raw = await requestData(request, action)
     checkValues(raw)
+    raw = wellFormed(raw) as Record<string, unknown>
     // CKAN removes `callback` and runs a JSONP call as anonymous, so a token
     // sent by a browser page cannot be used by a third-party script.
     const hasCallback = Object.hasOwn(raw, 'callback')
@@ -200,6 +201,23 @@ function checkValues (data: Record<string, unknown>) {
     if (k.includes('\u0000')) throw new BadRequest('JSON Error: Null character in a key')
     walk(v, 1, k)
   }
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+
+/**
+ * JSON can carry lone surrogates ("\ud800") that UTF-8 cannot: PostgreSQL
+ * refuses them in jsonb (a 500) while text columns get U+FFFD from the
+ * driver. They become U+FFFD everywhere, as a UTF-8 decoder would make them.
+ * Runs after checkValues, which bounds the depth.
+ */
+function wellFormed (v: unknown): unknown {
+  if (typeof v === 'string') return v.replace(LONE_SURROGATE, '\ufffd')
+  if (Array.isArray(v)) return v.map(wellFormed)
+  if (v !== null && typeof v === 'object') {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.replace(LONE_SURROGATE, '\ufffd'), wellFormed(x)]))
+  }
+  return v
 }
 
 function htmlEscape (s: string): string {

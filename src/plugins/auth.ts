@@ -30,6 +30,16 @@ export function presentedToken (request: FastifyRequest): string | null {
   return null
 }
 
+// api_token_list shows last_access; writing it on every request would turn
+// every read into a write, so it is refreshed at most once a minute per token.
+const TOUCH_EVERY_MS = 60_000
+
+function touchToken (app: FastifyInstance, id: string, last: Date | null) {
+  if (last && Date.now() - last.getTime() < TOUCH_EVERY_MS) return
+  app.db.kysely.updateTable('api_tokens').set({ last_access: new Date() }).where('id', '=', id).execute()
+    .catch((err: unknown) => app.log.warn({ err, token_id: id }, 'could not record the token\'s last access'))
+}
+
 export default fp(async function auth (app: FastifyInstance) {
   app.decorateRequest('caller', undefined)
   app.decorateRequest('identify', async function (this: FastifyRequest) {
@@ -39,6 +49,7 @@ export default fp(async function auth (app: FastifyInstance) {
     if (token) {
       const row = await findToken(app.db.kysely, token)
       if (row) {
+        touchToken(app, row.id, row.last_access)
         const user = await app.db.kysely.selectFrom('users').select(['id', 'name', 'sysadmin', 'state'])
           .where('id', '=', row.user_id).executeTakeFirst()
         if (user && user.state !== 'deleted') caller = { id: user.id, name: user.name, sysadmin: user.sysadmin, tokenId: row.id }

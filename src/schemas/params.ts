@@ -5,7 +5,8 @@ import { P } from '../ckan/params.js'
 /** A package dict as package_create / package_update take it. */
 export const PackageParams = Type.Object({
   id: P.string({ description: 'package_update: the id or name of the dataset to update; package_create: sysadmins only' }),
-  name: P.string({ description: 'the dataset URL name: 2-100 characters, lowercase ascii letters, digits, - and _' }),
+  // checked by the package schema itself, whose first message for a non-string is CKAN's "Names must be strings"
+  name: P.any({ description: 'the dataset URL name: 2-100 characters, lowercase ascii letters, digits, - and _' }),
   title: P.string(),
   notes: P.string({ description: 'the description' }),
   owner_org: P.string({ description: 'the id or name of the owning organization' }),

@@ -1,6 +1,6 @@
 import Type from 'typebox'
 import { defineAction } from '../../ckan/action.js'
-import { SearchError, SearchQueryError } from '../../ckan/errors.js'
+import { SearchError, SearchQueryError, ValidationError } from '../../ckan/errors.js'
 import { RawJson, asciiJson } from '../../ckan/json.js'
 import { P } from '../../ckan/params.js'
 import { DEFAULT_SORT, searchPackages } from '../../catalog/search.js'
@@ -15,7 +15,7 @@ const ROWS_MAX = 1000
 export default defineAction({
   name: 'package_search',
   sideEffectFree: true,
-  help: 'Search datasets. q matches name, title and description (Thai words inside Thai text included); fq takes field:value filters such as organization:exat, tags:ทางด่วน, groups:logistic, res_format:CSV.\n\nrows defaults to 10 and is capped at 1000; unknown parameters answer 400 Search Query Error, as in CKAN.',
+  help: 'Search datasets. q matches name, title and description (Thai words inside Thai text included); fq takes field:value filters such as organization:exat, tags:ทางด่วน, groups:logistic, res_format:CSV. facet.field (a JSON list) counts organization, groups, tags, res_format, license_id or any Thai GDC field over the whole result.\n\nrows defaults to 10 and is capped at 1000; unknown parameters answer 400 Search Query Error, as in CKAN.',
   params: Type.Object({
     q: P.string({ description: 'search text; *:* or empty = everything', examples: ['ทางพิเศษ'] }),
     fq: P.string({ description: 'filter query: field:value terms', examples: ['organization:exat'] }),
@@ -48,11 +48,15 @@ export default defineAction({
       if (params[k]?.includes('{!')) throw new SearchError(`Local parameters are not supported in param '${k}'.`)
     }
     const facetFields = params['facet.field']
-    if (facetFields !== undefined && !Array.isArray(facetFields)) throw new SearchQueryError('facet.field must be a JSON list')
+    if (facetFields !== undefined && (!Array.isArray(facetFields) || !facetFields.every((f) => typeof f === 'string'))) {
+      throw new ValidationError({ 'facet.field': ['Not a list'] })
+    }
+    const faceting = facetFields !== undefined && !['false', 'off', 'no', '0'].includes(String(params.facet ?? 'true').toLowerCase())
     const fq = [params.fq ?? '', ...(params.fq_list ?? [])].filter(Boolean)
     const rows = Math.min(params.rows ?? 10, ROWS_MAX)
     const q = (params.q ?? '').trim()
-    const { count, dicts } = await searchPackages(db, user, {
+    const { count, dicts, facets } = await searchPackages(db, user, {
+      facets: faceting ? { fields: [...new Set(facetFields as string[])], limit: params['facet.limit'] ?? 50, mincount: params['facet.mincount'] ?? 1 } : undefined,
       q: q === '' || q === '""' || q === "''" ? undefined : q,
       fq,
       rows,
@@ -70,6 +74,13 @@ export default defineAction({
       }))
     }
     const sort = params.sort?.trim() || DEFAULT_SORT
-    return new RawJson(`{"count": ${count}, "facets": {}, "results": ${results}, "sort": ${asciiJson(sort)}, "search_facets": {}}`)
+    // `facets` keeps Solr's count order; search_facets items are sorted by
+    // display_name descending, as CKAN's package_search does
+    const facetsJson = asciiJson(Object.fromEntries([...facets].map(([f, items]) => [f, Object.fromEntries(items.map((i) => [i.name, i.count]))])))
+    const searchFacets = asciiJson(Object.fromEntries([...facets].map(([f, items]) => [f, {
+      title: f,
+      items: [...items].sort((a, b) => (a.display_name < b.display_name ? 1 : a.display_name > b.display_name ? -1 : 0))
+    }])))
+    return new RawJson(`{"count": ${count}, "facets": ${facetsJson}, "results": ${results}, "sort": ${asciiJson(sort)}, "search_facets": ${searchFacets}}`)
   }
 })

@@ -14,7 +14,7 @@ export default defineAction({
   result: PackageSchema,
   example: { id: 'adresit', title: 'ข้อมูลรถขัดข้องบนทางพิเศษ', owner_org: 'exat' },
   async handler (params, ctx) {
-    const ref = params.id ?? params.name
+    const ref = params.id ?? (typeof params.name === 'string' ? params.name : undefined)
     // CKAN's only bare-string validation message for this action
     if (!ref) throw new ValidationError({ id: 'Missing value' })
     const existing = await findPackage(ctx.db, ref)

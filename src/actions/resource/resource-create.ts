@@ -34,7 +34,7 @@ export default defineAction({
   async handler (params, ctx) {
     const pkg = await findPackage(ctx.db, params.package_id)
     if (!pkg || pkg.state === 'deleted') throw new NotFoundError('Package was not found.')
-    if (!(await canEditPackage(ctx.db, ctx.user, pkg))) throw new AuthorizationError(`User ${who(ctx.user)} not authorized to edit package ${pkg.id}`)
+    if (!(await canEditPackage(ctx.db, ctx.user, pkg))) throw new AuthorizationError(`User ${who(ctx.user)} not authorized to create resources on dataset ${params.package_id}`)
     return createResource(ctx, pkg, params)
   }
 })

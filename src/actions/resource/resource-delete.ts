@@ -11,7 +11,7 @@ export default defineAction({
   result: Null,
   example: { id: '0753ab8a-95bd-4354-913a-58da0464baf5' },
   async handler (params, ctx) {
-    const { resource } = await resourceForWrite(ctx, params.id)
+    const { resource } = await resourceForWrite(ctx, params.id, 'delete')
     await deleteResource(ctx, resource)
     return null
   }

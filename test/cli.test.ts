@@ -1,0 +1,201 @@
+/**
+ * The `opend` command as users run it: a real process per command, over a
+ * database of its own (a temporary PGlite directory, or a throwaway
+ * PostgreSQL database when DATABASE_URL is set, since the CLI has no schema
+ * setting).
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import pg from 'pg'
+import t from 'tap'
+
+// every command is a fresh Node process with tsx, and on PGlite each opens
+// (or initialises) the embedded database: far slower than the in-process tests
+t.setTimeout(600_000)
+
+const ROOT = resolve(import.meta.dirname, '..')
+const CLI = join(ROOT, 'src', 'cli.ts')
+const COMMAND_TIMEOUT = 120_000
+const TOKEN = /^opend_[A-Za-z0-9_-]{40,}$/
+
+interface Result { code: number | null, stdout: string, stderr: string }
+
+let baseEnv: Record<string, string> = {}
+
+function cliEnv (extra: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const [k, v] of Object.entries(process.env)) {
+    // the host's opend settings and tap's loaders must not leak into the CLI
+    if (v === undefined || /^(OPEND_|DATABASE_URL$|PORT$|HOST$|LOG_LEVEL$|NODE_OPTIONS$|REDIS_URL$)/.test(k)) continue
+    env[k] = v
+  }
+  return { ...env, ...baseEnv, ...extra }
+}
+
+function start (args: string[], extra: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, env: cliEnv(extra), stdio: ['ignore', 'pipe', 'pipe'] })
+}
+
+function run (args: string[], extra: Record<string, string> = {}): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = start(args, extra)
+    let stdout = ''
+    let stderr = ''
+    child.stdout!.setEncoding('utf8').on('data', (s: string) => { stdout += s })
+    child.stderr!.setEncoding('utf8').on('data', (s: string) => { stderr += s })
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`opend ${args.join(' ')} did not finish within ${COMMAND_TIMEOUT} ms; stderr: ${stderr}`))
+    }, COMMAND_TIMEOUT)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr })
+    })
+  })
+}
+
+const lines = (s: string) => s.split('\n').filter((l) => l !== '')
+
+t.before(async () => {
+  const url = process.env.DATABASE_URL
+  if (url) {
+    const name = `opend_cli_${randomBytes(6).toString('hex')}`
+    const admin = new pg.Client({ connectionString: url })
+    await admin.connect()
+    await admin.query(`CREATE DATABASE ${name}`)
+    await admin.end()
+    const target = new URL(url)
+    target.pathname = `/${name}`
+    baseEnv = { DATABASE_URL: target.toString() }
+    t.teardown(async () => {
+      const c = new pg.Client({ connectionString: url })
+      await c.connect()
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      await c.end()
+    })
+  }
+  // PGlite lives here; with PostgreSQL the directory merely stays empty
+  const dir = await mkdtemp(join(tmpdir(), 'opend-cli-'))
+  baseEnv.OPEND_DATA_DIR = dir
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+})
+
+t.test('commands refused before any database is opened', async (t) => {
+  const [unknown, badPort, badLevel, badName, badEmail, noName, help] = await Promise.all([
+    run(['frobnicate']),
+    run(['migrate'], { PORT: 'abc' }),
+    run(['serve'], { LOG_LEVEL: 'loud' }),
+    run(['user', 'add', 'Bad Name']),
+    run(['user', 'add', 'valid-name', '--email', 'not-an-email']),
+    run(['token', 'add']),
+    run(['--help'])
+  ])
+
+  t.not(unknown.code, 0)
+  t.match(unknown.stderr, /^opend: unknown command: frobnicate\n/)
+  t.match(unknown.stderr, /usage:\n\s+opend serve/)
+  t.equal(unknown.stdout, '')
+
+  t.not(badPort.code, 0)
+  t.equal(badPort.stdout, '')
+  t.equal(lines(badPort.stderr).length, 1, 'exactly one line')
+  t.match(badPort.stderr, /^opend: invalid environment variable PORT\b.*"abc"/)
+  t.not(badLevel.code, 0)
+  t.equal(lines(badLevel.stderr).length, 1)
+  t.match(badLevel.stderr, /LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent/)
+
+  t.not(badName.code, 0)
+  t.match(badName.stderr, /^opend: invalid user name "Bad Name"/)
+  t.not(badEmail.code, 0)
+  t.match(badEmail.stderr, /invalid e-mail address "not-an-email"/)
+  t.not(noName.code, 0)
+  t.match(noName.stderr, /token add takes one user name/)
+
+  t.equal(help.code, 0)
+  t.match(help.stdout, /^usage:\n/)
+  for (const cmd of ['serve', 'migrate', 'user add', 'token add', 'demo']) t.match(help.stdout, `opend ${cmd}`)
+})
+
+t.test('migrate, user add, token add, demo, serve', async (t) => {
+  const first = await run(['migrate'])
+  t.equal(first.code, 0, first.stderr)
+  t.match(first.stdout, /^applied: \S+\n/)
+  t.notMatch(first.stdout, /up to date/)
+  const again = await run(['migrate'])
+  t.equal(again.code, 0, again.stderr)
+  t.equal(again.stdout, 'the database is up to date\n', 'migrate is idempotent')
+
+  const added = await run(['user', 'add', 'alice', '--sysadmin', '--email', 'alice@example.org'])
+  t.equal(added.code, 0, added.stderr)
+  t.match(added.stdout, /^created user alice \([0-9a-f-]{36}\), sysadmin\n$/)
+
+  const dup = await run(['user', 'add', 'alice'])
+  t.not(dup.code, 0)
+  t.equal(dup.stdout, '')
+  t.same(lines(dup.stderr), ['opend: user "alice" already exists'], 'a one-line message')
+
+  const token = await run(['token', 'add', 'alice', '--name', 'ci'])
+  t.equal(token.code, 0, token.stderr)
+  t.equal(lines(token.stdout).length, 1, 'the token alone on stdout')
+  const secret = token.stdout.trim()
+  t.match(secret, TOKEN)
+  t.equal(token.stdout, secret + '\n')
+
+  const nobody = await run(['token', 'add', 'nobody'])
+  t.not(nobody.code, 0)
+  t.equal(nobody.stdout, '', 'no token for an unknown user')
+  t.match(nobody.stderr, /^opend: no user "nobody"/)
+
+  const demo = await run(['demo'])
+  t.equal(demo.code, 0, demo.stderr)
+  const m = /^demo catalog: (\d+) datasets created, 0 already present\n$/.exec(demo.stdout)
+  t.ok(m, demo.stdout)
+  const created = Number(m?.[1])
+  t.ok(created >= 40, `${created} demo datasets`)
+  const demo2 = await run(['demo'])
+  t.equal(demo2.code, 0, demo2.stderr)
+  t.equal(demo2.stdout, `demo catalog: 0 datasets created, ${created} already present\n`, 'demo is idempotent')
+
+  // serve on an ephemeral port: the printed port is the bound one
+  const server = start(['serve'], { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' })
+  const exited = new Promise<number | null>((resolve) => server.on('close', (code) => resolve(code)))
+  t.teardown(async () => {
+    if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL')
+    await exited
+  })
+  let out = ''
+  let err = ''
+  server.stderr!.setEncoding('utf8').on('data', (s: string) => { err += s })
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start; stdout: ${out} stderr: ${err}`)), COMMAND_TIMEOUT)
+    server.stdout!.setEncoding('utf8').on('data', (s: string) => {
+      out += s
+      const found = /opend is listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)
+      if (found) { clearTimeout(timer); resolve(Number(found[1])) }
+    })
+    exited.then((code) => { clearTimeout(timer); reject(new Error(`serve exited with ${code}: ${err}`)) }, reject)
+  })
+  t.ok(port > 0, `listening on ${port}`)
+
+  const base = `http://127.0.0.1:${port}/api/3/action`
+  const search = await (await fetch(`${base}/package_search?rows=5`)).json() as any
+  t.equal(search.success, true)
+  t.ok(search.result.count >= 1, `${search.result.count} datasets found`)
+  t.ok(search.result.results.length >= 1)
+  // the token printed by `token add` authenticates against the same database
+  const me = await (await fetch(`${base}/user_show`, { headers: { authorization: secret } })).json() as any
+  t.equal(me.success, true)
+  t.equal(me.result.name, 'alice')
+  t.equal(me.result.sysadmin, true)
+  t.equal(me.result.email, 'alice@example.org')
+  const anon = await fetch(`${base}/user_show`)
+  t.equal(anon.status, 404, 'without the token the caller is anonymous')
+
+  server.kill('SIGTERM')
+  const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('timeout'), 30_000))])
+  t.equal(code, 0, 'serve exits cleanly on SIGTERM')
+})
