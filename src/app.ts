@@ -11,6 +11,7 @@ import { ACTIONS } from './actions/index.js'
 import dbPlugin from './plugins/db.js'
 import authPlugin from './plugins/auth.js'
 import accessLog from './plugins/access-log.js'
+import packageCache from './plugins/package-cache.js'
 import transport, { errorHandler, helpUrl } from './ckan/transport.js'
 import { asciiJson } from './ckan/json.js'
 import { buildOpenApi } from './openapi.js'
@@ -46,6 +47,7 @@ export async function app (fastify: FastifyInstance, opts: AppOptions): Promise<
   await fastify.register(dbPlugin, { db: opts.db, closeWithApp: opts.closeDb })
   await fastify.register(authPlugin)
   await fastify.register(accessLog)
+  await fastify.register(packageCache)
 
   const document = buildOpenApi(ACTIONS)
   await fastify.register(swagger, { mode: 'static', specification: { document: document as never } })

@@ -195,6 +195,13 @@ t.test('migrate, user add, token add, demo, serve', async (t) => {
   const anon = await fetch(`${base}/user_show`)
   t.equal(anon.status, 404, 'without the token the caller is anonymous')
 
+  if (!process.env.DATABASE_URL) {
+    // a second process on the same embedded database would lose one side's writes
+    const busy = await run(['user', 'add', 'carol'])
+    t.not(busy.code, 0, 'the embedded database is refused while the server holds it')
+    t.match(busy.stderr, /^opend: the embedded database in .* is in use by another opend process \(pid \d+\)/)
+  }
+
   server.kill('SIGTERM')
   const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('timeout'), 30_000))])
   t.equal(code, 0, 'serve exits cleanly on SIGTERM')

@@ -29,6 +29,21 @@ export interface TestApp {
   user: (name: string, opts?: { sysadmin?: boolean, email?: string }) => Promise<{ id: string, name: string, token: string }>
 }
 
+/**
+ * A second handle on a test database, as a second opend process would have
+ * one (PostgreSQL: another pool on the same schema; PGlite: the same
+ * embedded instance, which cannot be shared between processes).
+ */
+export async function openSecondHandle (t: Tap, first: Db): Promise<Db> {
+  const db = first.dialect === 'postgres'
+    ? await openDatabase({ databaseUrl: process.env.DATABASE_URL!, dataDir: '', schema: schemas.get(first), poolSize: 2 })
+    : { ...first, close: async () => {} }
+  t.teardown(() => db.close())
+  return db
+}
+
+const schemas = new WeakMap<Db, string>()
+
 export async function openTestDb (t: Tap): Promise<Db> {
   const url = process.env.DATABASE_URL
   if (url) {
@@ -37,6 +52,7 @@ export async function openTestDb (t: Tap): Promise<Db> {
     await sql.raw(`CREATE SCHEMA ${schema}`).execute(admin.kysely)
     const db = await openDatabase({ databaseUrl: url, dataDir: '', schema, poolSize: 4 })
     await migrateToLatest(db.kysely)
+    schemas.set(db, schema)
     t.teardown(async () => {
       await db.close()
       await sql.raw(`DROP SCHEMA ${schema} CASCADE`).execute(admin.kysely)

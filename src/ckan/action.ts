@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../config.js'
 import type { Database } from '../db/database.js'
+import type { PackageCache } from '../catalog/package-cache.js'
 
 export interface Caller {
   id: string
@@ -23,6 +24,8 @@ export interface ActionContext {
   user: Caller | null
   config: Config
   log: FastifyBaseLogger
+  /** public package_show answers (absent outside the HTTP app, e.g. in the CLI) */
+  packageCache?: PackageCache
 }
 
 export interface Action<S extends TObject = TObject> {

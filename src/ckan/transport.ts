@@ -61,10 +61,16 @@ export default fp(async function transport (app: FastifyInstance, opts: Transpor
     const user: Caller | null = hasCallback ? null : await request.identify()
     if (hasCallback) request.caller = null
     const params = coerceParams(action.params, raw)
-    const ctx = { user, config, log: request.log }
-    const result = action.sideEffectFree
-      ? await action.handler(params as never, { ...ctx, db: app.db.kysely })
-      : await app.db.kysely.transaction().execute((trx) => action.handler(params as never, { ...ctx, db: trx }))
+    const ctx = { user, config, log: request.log, packageCache: app.packageCache }
+    let result: unknown
+    if (action.sideEffectFree) {
+      result = await action.handler(params as never, { ...ctx, db: app.db.kysely })
+    } else {
+      result = await app.db.kysely.transaction().execute((trx) => action.handler(params as never, { ...ctx, db: trx }))
+      // Read-your-writes on this process at once; other processes (and this
+      // one again) hear of the change through the NOTIFY sent on commit.
+      app.packageCache.invalidate()
+    }
     const text = result instanceof RawJson ? result.text : asciiJson(result)
     const body = `{"help": ${asciiJson(helpUrl(config, name))}, "success": true, "result": ${text}}`
     reply.header('cache-control', user ? 'private, max-age=0, must-revalidate' : 'public, max-age=0, must-revalidate')

@@ -3,7 +3,7 @@
  * when DATABASE_URL is set, over embedded PGlite (persisted under
  * OPEND_DATA_DIR) otherwise. Everything else only sees Kysely<Database>.
  */
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { Kysely, PostgresDialect } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
@@ -22,6 +22,52 @@ export interface Db {
   kysely: Kysely<Database>
   dialect: Dialect
   close: () => Promise<void>
+  /**
+   * Subscribe to NOTIFY on a channel. `onState(true)` once the subscription
+   * is up, `onState(false)` whenever it is lost (it is re-established by
+   * itself). Returns the unsubscribe function.
+   */
+  listen: (channel: string, onMessage: (payload: string) => void, onState: (up: boolean) => void) => Promise<() => Promise<void>>
+}
+
+/** A dedicated connection for LISTEN, reconnecting with a capped backoff. */
+function pgListener (opts: DbOptions) {
+  return async (channel: string, onMessage: (payload: string) => void, onState: (up: boolean) => void) => {
+    let client: pg.Client | null = null
+    let stopped = false
+    let delay = 100
+    const connect = async (): Promise<void> => {
+      if (stopped) return
+      const c = new pg.Client({ connectionString: opts.databaseUrl! })
+      client = c
+      const lost = () => {
+        if (client !== c) return
+        client = null
+        onState(false)
+        c.end().catch(() => {})
+        if (!stopped) setTimeout(() => { connect().catch(() => {}) }, delay).unref()
+        delay = Math.min(delay * 2, 5000)
+      }
+      c.on('error', lost)
+      c.on('end', lost)
+      c.on('notification', (n) => { if (n.channel === channel) onMessage(n.payload ?? '') })
+      try {
+        await c.connect()
+        await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`)
+        delay = 100
+        onState(true)
+      } catch {
+        lost()
+      }
+    }
+    await connect()
+    return async () => {
+      stopped = true
+      const c = client
+      client = null
+      await c?.end().catch(() => {})
+    }
+  }
 }
 
 export interface DbOptions {
@@ -32,6 +78,36 @@ export interface DbOptions {
   /** PostgreSQL schema to work in (tests isolate each file in its own) */
   schema?: string
   poolSize?: number
+}
+
+/**
+ * The embedded database lives in one process: a second process opening the
+ * same directory (a CLI command while the server runs) would overwrite the
+ * other's changes. A lock file holding the owner's pid refuses that; a lock
+ * left by a process that no longer exists is taken over.
+ */
+function lockDataDir (dir: string): () => void {
+  const lock = `${dir}.lock`
+  try {
+    writeFileSync(lock, String(process.pid), { flag: 'wx' })
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+    const pid = Number(readFileSync(lock, 'utf8').trim())
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+      throw new Error(`the embedded database in ${dir} is in use by another opend process (pid ${pid}); stop it first, or set DATABASE_URL to share a PostgreSQL database between processes`)
+    }
+    writeFileSync(lock, String(process.pid))
+  }
+  return () => { try { unlinkSync(lock) } catch {} }
+}
+
+function isAlive (pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
 }
 
 export async function openDatabase (opts: DbOptions): Promise<Db> {
@@ -45,14 +121,28 @@ export async function openDatabase (opts: DbOptions): Promise<Db> {
     // an idle client losing its server must not crash the process; the next query reconnects
     pool.on('error', () => {})
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
-    return { kysely, dialect: 'postgres', close: () => kysely.destroy() }
+    return { kysely, dialect: 'postgres', close: () => kysely.destroy(), listen: pgListener(opts) }
   }
   let client = opts.pglite
+  let release = () => {}
   if (!client) {
     const dir = resolve(join(opts.dataDir, 'pglite'))
     mkdirSync(dir, { recursive: true })
-    client = await PGlite.create({ dataDir: dir })
+    release = lockDataDir(dir)
+    try {
+      client = await PGlite.create({ dataDir: dir })
+    } catch (err) {
+      release()
+      throw err
+    }
   }
-  const kysely = new Kysely<Database>({ dialect: new PGliteDialect(client) })
-  return { kysely, dialect: 'pglite', close: () => kysely.destroy() }
+  const pglite = client
+  const kysely = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
+  // one embedded database, one process: its notifications never get lost
+  const listen = async (channel: string, onMessage: (payload: string) => void, onState: (up: boolean) => void) => {
+    const unsubscribe = await pglite.listen(channel, onMessage)
+    onState(true)
+    return unsubscribe
+  }
+  return { kysely, dialect: 'pglite', close: async () => { await kysely.destroy(); release() }, listen }
 }

@@ -6,7 +6,7 @@ import { GroupParams } from '../../schemas/params.js'
 export default defineAction({
   name: 'organization_create',
   sideEffectFree: false,
-  help: 'Create a organization (sysadmins only, as CKAN by default). The creator becomes its admin.',
+  help: 'Create an organization (sysadmins only, as CKAN by default). The creator becomes its admin.',
   params: GroupParams,
   result: GroupSchema,
   example: { name: 'exat', title: 'Organization title' },

@@ -6,7 +6,7 @@ import { IdParams } from '../../schemas/params.js'
 export default defineAction({
   name: 'organization_delete',
   sideEffectFree: false,
-  help: 'Delete a organization (soft: its state becomes deleted). An organization that still has datasets cannot be deleted.',
+  help: 'Delete an organization (soft: its state becomes deleted). An organization that still has datasets cannot be deleted.',
   params: IdParams,
   result: Null,
   example: { id: 'exat' },

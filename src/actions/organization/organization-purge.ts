@@ -6,7 +6,7 @@ import { IdParams } from '../../schemas/params.js'
 export default defineAction({
   name: 'organization_purge',
   sideEffectFree: false,
-  help: 'Remove a organization from the database for good (sysadmins only). Its datasets are kept, without an organization.',
+  help: 'Remove an organization from the database for good (sysadmins only). Its datasets are kept, without an organization.',
   params: IdParams,
   result: Null,
   example: { id: 'exat' },

@@ -6,7 +6,7 @@ import { GroupShowParams } from '../../schemas/params.js'
 export default defineAction({
   name: 'organization_show',
   sideEffectFree: true,
-  help: 'Return a organization with its members, extras and, with include_datasets, up to 10 of its datasets.',
+  help: 'Return an organization with its members, extras and, with include_datasets, up to 10 of its datasets.',
   params: GroupShowParams,
   result: GroupSchema,
   example: { id: 'exat', include_datasets: true },

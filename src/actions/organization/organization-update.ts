@@ -6,7 +6,7 @@ import { GroupParams } from '../../schemas/params.js'
 export default defineAction({
   name: 'organization_update',
   sideEffectFree: false,
-  help: 'Update a organization (its admins and sysadmins). Fields not sent are cleared, as in CKAN.',
+  help: 'Update an organization (its admins and sysadmins). Fields not sent are cleared, as in CKAN.',
   params: GroupParams,
   result: GroupSchema,
   example: { id: 'exat', title: 'Organization title', description: 'description' },

@@ -1,7 +1,7 @@
 import { defineAction } from '../../ckan/action.js'
 import { AuthorizationError, NotFoundError } from '../../ckan/errors.js'
 import { who } from '../../catalog/authz.js'
-import { findPackage } from '../../db/queries/packages.js'
+import { findPackage, notifyPackagesChanged } from '../../db/queries/packages.js'
 import { Null } from '../../schemas/catalog.js'
 import { IdParams } from '../../schemas/params.js'
 
@@ -18,6 +18,7 @@ export default defineAction({
     if (!pkg) throw new NotFoundError('Dataset was not found')
     // resources, tag and group links go with it (ON DELETE CASCADE)
     await db.deleteFrom('packages').where('id', '=', pkg.id).execute()
+    await notifyPackagesChanged(db, [pkg.id])
     return null
   }
 })

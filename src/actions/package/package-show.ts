@@ -21,13 +21,19 @@ export default defineAction({
   }),
   result: PackageSchema,
   example: { id: 'adresit' },
-  async handler (params, { db, user }) {
+  async handler (params, { db, user, packageCache }) {
     const id = params.id ?? params.name_or_id
     if (!id) throw new ValidationError({ name_or_id: ['Missing value'] })
+    const plain = !params.include_tracking && !(params.include_plugin_data && user?.sysadmin)
+    // public datasets are readable by everyone, so their answer can be shared
+    const cached = plain ? packageCache?.get(id) : undefined
+    if (cached !== undefined) return new RawJson(cached)
+    const generation = packageCache?.generation ?? 0
     const row = await findPackageForShow(db, id)
     if (!row) throw new NotFoundError()
     if (!(await canReadPackage(db, user, row))) throw new AuthorizationError(`User ${who(user)} not authorized to read package ${row.id}`)
-    if (!params.include_tracking && !(params.include_plugin_data && user?.sysadmin)) return new RawJson(row.dict)
+    if (row.state === 'active' && !row.private) packageCache?.set(id, row.id, row.dict, generation)
+    if (plain) return new RawJson(row.dict)
     let dict = JSON.parse(row.dict) as Record<string, unknown>
     if (params.include_tracking) {
       dict = withTrackingSummary(dict)

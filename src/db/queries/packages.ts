@@ -3,6 +3,7 @@ import { type Kysely, sql } from 'kysely'
 import type { Database, Package } from '../database.js'
 import { packageDictize, type PackageParts } from '../../ckan/dictize.js'
 import { asciiJson } from '../../ckan/json.js'
+import { CHANNEL } from '../../catalog/package-cache.js'
 
 /** By id or name, as CKAN's Package.get does; any state. */
 export async function findPackage (db: Kysely<Database>, idOrName: string): Promise<Package | undefined> {
@@ -44,7 +45,13 @@ export async function materializePackages (db: Kysely<Database>, ids: readonly s
     await db.updateTable('packages').set({ dict: asciiJson(dict) }).where('id', '=', pkg.id).execute()
     out.set(pkg.id, dict)
   }
+  await notifyPackagesChanged(db, pkgs.map((p) => p.id))
   return out
+}
+
+/** Tell every opend process (package-cache.ts) that these datasets changed; delivered on commit. */
+export async function notifyPackagesChanged (db: Kysely<Database>, ids: readonly string[]): Promise<void> {
+  for (const id of ids) await sql`SELECT pg_notify(${CHANNEL}, ${id})`.execute(db)
 }
 
 export async function packageIdsInGroup (db: Kysely<Database>, groupId: string): Promise<string[]> {

@@ -1,0 +1,80 @@
+import t from 'tap'
+import { PackageCache } from '../src/catalog/package-cache.js'
+import { buildApp } from '../src/app.js'
+import { build, json, openSecondHandle } from './helper.js'
+
+t.test('a read that began before an invalidation does not fill the cache', async (t) => {
+  const cache = new PackageCache()
+  cache.setLive(true)
+  const before = cache.generation
+  cache.invalidate('x')
+  cache.set('name', 'x', '{"old":true}', before)
+  t.equal(cache.get('name'), undefined)
+  cache.set('name', 'x', '{"new":true}', cache.generation)
+  t.equal(cache.get('name'), '{"new":true}')
+})
+
+t.test('nothing is cached while notifications are down', async (t) => {
+  const cache = new PackageCache()
+  cache.set('a', 'x', '{}', cache.generation)
+  t.equal(cache.get('a'), undefined)
+  cache.setLive(true)
+  cache.set('a', 'x', '{}', cache.generation)
+  t.equal(cache.get('a'), '{}')
+  cache.setLive(false)
+  t.equal(cache.get('a'), undefined, 'losing the channel empties and disables the cache')
+})
+
+t.test('invalidating an id drops it under every key', async (t) => {
+  const cache = new PackageCache()
+  cache.setLive(true)
+  cache.set('by-name', 'x', '1', cache.generation)
+  cache.set('x', 'x', '1', cache.generation)
+  cache.set('other', 'y', '2', cache.generation)
+  cache.invalidate('x')
+  t.equal(cache.get('by-name'), undefined)
+  t.equal(cache.get('x'), undefined)
+  t.equal(cache.get('other'), '2')
+})
+
+t.test('a write through one opend process is seen by another at once', async (t) => {
+  const a = await build(t)
+  const second = await openSecondHandle(t, a.db)
+  const b = await buildApp(a.config, second, { closeDb: false })
+  t.teardown(() => b.close())
+
+  await a.call('organization_create', { name: 'pcd', title: 'กรมควบคุมมลพิษ' })
+  const created = json(await a.call('package_create', { name: 'pm25', title: 'ฝุ่น PM2.5', owner_org: 'pcd' }))
+  t.equal(created.success, true)
+
+  const show = async (app: typeof b, id = 'pm25') => json(await app.inject(`/api/3/action/package_show?id=${id}`))
+  t.equal((await show(b)).result.title, 'ฝุ่น PM2.5', 'b reads (and caches) the dataset')
+  t.equal((await show(b)).result.title, 'ฝุ่น PM2.5')
+
+  await a.call('package_patch', { id: 'pm25', title: 'คุณภาพอากาศ PM2.5' })
+  // the NOTIFY is delivered after commit; allow it a moment to arrive
+  let title = ''
+  for (let i = 0; i < 50 && title !== 'คุณภาพอากาศ PM2.5'; i++) {
+    title = (await show(b)).result.title
+    if (title !== 'คุณภาพอากาศ PM2.5') await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  t.equal(title, 'คุณภาพอากาศ PM2.5', 'b sees the new title')
+
+  await a.call('package_patch', { id: 'pm25', private: true })
+  let status = 200
+  for (let i = 0; i < 50 && status === 200; i++) {
+    status = (await b.inject('/api/3/action/package_show?id=pm25')).statusCode
+    if (status === 200) await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  t.equal(status, 403, 'a dataset made private stops being served to anonymous callers')
+  t.equal((await show(b, created.result.id)).success, false, 'also under its id')
+})
+
+t.test('this process reads its own writes immediately', async (t) => {
+  const a = await build(t)
+  await a.call('organization_create', { name: 'nso', title: 'สำนักงานสถิติแห่งชาติ' })
+  await a.call('package_create', { name: 'population', owner_org: 'nso', title: 'ประชากร' })
+  for (let i = 0; i < 3; i++) await a.app.inject('/api/3/action/package_show?id=population')
+  await a.call('package_patch', { id: 'population', title: 'ประชากรจากการทะเบียน' })
+  t.equal(json(await a.app.inject('/api/3/action/package_show?id=population')).result.title, 'ประชากรจากการทะเบียน')
+})
