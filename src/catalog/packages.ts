@@ -286,7 +286,10 @@ export async function validatePackage (db: Kysely<Database>, input: Record<strin
       for (const r of list) {
         const re: FieldErrors = {}
         if (r === null || typeof r !== 'object' || Array.isArray(r)) { re.resource = ['Must be a dict']; resErrors.push(re); continue }
-        resources.push(validateResource(r as Record<string, unknown>, ctx.config.requireGdcMetadata, re, !(r as Record<string, unknown>).id))
+        const res = validateResource(r as Record<string, unknown>, ctx.config.requireGdcMetadata, re, !(r as Record<string, unknown>).id)
+        // one resource cannot stand at two positions
+        if (res.id !== null && resources.some((x) => x.id === res.id)) re.id = [`Duplicate resource id "${res.id}"`]
+        resources.push(res)
         resErrors.push(re)
       }
       if (resErrors.some((e) => Object.keys(e).length)) (errors as Record<string, unknown>).resources = resErrors

@@ -60,9 +60,11 @@ export function optTimestamp (input: Record<string, unknown>, key: string, error
   if (typeof v === 'string') {
     const d = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : v + (v.length <= 10 ? 'T00:00:00Z' : 'Z'))
     // Python's datetime (CKAN) and PostgreSQL's timestamptz both refuse
-    // years JavaScript accepts (0, 10000, -100000): the database would 500
+    // years JavaScript accepts (0, 10000, -100000): the database would 500.
+    // Years before 1000 are refused too: the drivers read them back wrongly
+    // (0001 comes back as 2001), and no catalog date is that old.
     const year = d.getUTCFullYear()
-    if (!Number.isNaN(d.getTime()) && year >= 1 && year <= 9999) return d
+    if (!Number.isNaN(d.getTime()) && year >= 1000 && year <= 9999) return d
   }
   errors[key] = ['Date format incorrect']
   return null

@@ -9,8 +9,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Caller } from '../ckan/action.js'
 import { findToken } from '../db/queries/tokens.js'
 
-/** Checked in this order; the first header present is the one used. */
-export const TOKEN_HEADERS = ['authorization', 'x-ckan-api-key', 'api-key'] as const
+/**
+ * Checked in this order; the first header present is the one used. CKAN 2.10
+ * reads X-CKAN-API-Key before Authorization; data.go.th's api-key comes last.
+ */
+export const TOKEN_HEADERS = ['x-ckan-api-key', 'authorization', 'api-key'] as const
 
 declare module 'fastify' {
   interface FastifyRequest {
