@@ -355,10 +355,9 @@ function resourceChanged (prev: Resource, r: ResourceInput): boolean {
     canonical(prev.extras) !== canonical(r.extras)
 }
 
-function resourceRow (r: ResourceInput, packageId: string, position: number, now: Date, prev?: Resource) {
+/** The columns a client's resource dict sets. */
+export function resourceColumns (r: ResourceInput) {
   return {
-    package_id: packageId,
-    position,
     url: r.url,
     name: r.name,
     description: r.description,
@@ -371,13 +370,21 @@ function resourceRow (r: ResourceInput, packageId: string, position: number, now
     url_type: r.url_type,
     cache_url: r.cache_url,
     cache_last_updated: r.cache_last_updated,
-    created: prev?.created ?? r.created ?? now,
     last_modified: r.last_modified,
+    extras: JSON.stringify(r.extras)
+  }
+}
+
+function resourceRow (r: ResourceInput, packageId: string, position: number, now: Date, prev?: Resource) {
+  return {
+    ...resourceColumns(r),
+    package_id: packageId,
+    position,
+    created: prev?.created ?? r.created ?? now,
     // CKAN keeps an unchanged resource's metadata_modified on a dataset update
     metadata_modified: prev && !resourceChanged(prev, r) ? prev.metadata_modified : now,
     state: 'active',
-    datastore_active: prev?.datastore_active ?? false,
-    extras: JSON.stringify(r.extras)
+    datastore_active: prev?.datastore_active ?? false
   }
 }
 

@@ -6,7 +6,7 @@ import { AuthorizationError, NotFoundError, ValidationError, type FieldErrors } 
 import type { Database, Package, Resource } from '../db/database.js'
 import { materializePackages } from '../db/queries/packages.js'
 import { canEditPackage, who } from './authz.js'
-import { validateResource } from './packages.js'
+import { resourceColumns, validateResource } from './packages.js'
 
 export async function findActiveResource (db: Kysely<Database>, id: string): Promise<Resource | undefined> {
   return db.selectFrom('resources').selectAll().where('id', '=', id).where('state', '=', 'active').executeTakeFirst()
@@ -29,25 +29,6 @@ export async function touchPackage (ctx: ActionContext, packageId: string, resou
   return (dict.resources as Record<string, unknown>[]).find((r) => r.id === resourceId) ?? null
 }
 
-function rowFromInput (r: ReturnType<typeof validateResource>) {
-  return {
-    url: r.url,
-    name: r.name,
-    description: r.description,
-    format: r.format,
-    hash: r.hash,
-    mimetype: r.mimetype,
-    mimetype_inner: r.mimetype_inner,
-    size: r.size,
-    resource_type: r.resource_type,
-    url_type: r.url_type,
-    cache_url: r.cache_url,
-    cache_last_updated: r.cache_last_updated,
-    last_modified: r.last_modified,
-    extras: JSON.stringify(r.extras)
-  }
-}
-
 function validated (ctx: ActionContext, input: Record<string, unknown>, isNew: boolean) {
   const errors: FieldErrors = {}
   const r = validateResource(input, ctx.config.requireGdcMetadata, errors, isNew)
@@ -65,7 +46,7 @@ export async function createResource (ctx: ActionContext, pkg: Package, input: R
     id,
     package_id: pkg.id,
     position: last?.p === null || last?.p === undefined ? 0 : Number(last.p) + 1,
-    ...rowFromInput(r),
+    ...resourceColumns(r),
     created: r.created ?? now,
     metadata_modified: now,
     state: 'active',
@@ -76,7 +57,7 @@ export async function createResource (ctx: ActionContext, pkg: Package, input: R
 
 export async function updateResource (ctx: ActionContext, resource: Resource, input: Record<string, unknown>): Promise<Record<string, unknown>> {
   const r = validated(ctx, input, false)
-  await ctx.db.updateTable('resources').set({ ...rowFromInput(r), metadata_modified: new Date() }).where('id', '=', resource.id).execute()
+  await ctx.db.updateTable('resources').set({ ...resourceColumns(r), metadata_modified: new Date() }).where('id', '=', resource.id).execute()
   return (await touchPackage(ctx, resource.package_id, resource.id))!
 }
 
