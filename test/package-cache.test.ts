@@ -78,3 +78,28 @@ t.test('this process reads its own writes immediately', async (t) => {
   await a.call('package_patch', { id: 'population', title: 'ประชากรจากการทะเบียน' })
   t.equal(json(await a.app.inject('/api/3/action/package_show?id=population')).result.title, 'ประชากรจากการทะเบียน')
 })
+
+t.test('package_list pages are dropped by a change to any dataset', async (t) => {
+  const a = await build(t)
+  const second = await openSecondHandle(t, a.db)
+  const b = await buildApp(a.config, second, { closeDb: false })
+  t.teardown(() => b.close())
+  await a.call('organization_create', { name: 'dlt', title: 'กรมการขนส่งทางบก' })
+  await a.call('package_create', { name: 'cars', owner_org: 'dlt' })
+  const list = async () => json(await b.inject('/api/3/action/package_list')).result
+  t.same(await list(), ['cars'])
+  t.same(await list(), ['cars'], 'served again (from the cache)')
+  await a.call('package_create', { name: 'buses', owner_org: 'dlt' })
+  let names: string[] = []
+  for (let i = 0; i < 50 && names.length < 2; i++) {
+    names = await list()
+    if (names.length < 2) await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  t.same(names, ['buses', 'cars'], 'a dataset created through another process appears')
+  await a.call('package_delete', { id: 'cars' })
+  for (let i = 0; i < 50 && names.length > 1; i++) {
+    names = await list()
+    if (names.length > 1) await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  t.same(names, ['buses'])
+})

@@ -1,5 +1,6 @@
 /**
- * package_show answers for public datasets, kept in process memory. Every
+ * package_show answers for public datasets (and package_list pages), kept in
+ * process memory. Every
  * write that rebuilds a package dict also sends `NOTIFY opend_package, <id>`
  * in its transaction, so every opend process drops the entry when the write
  * commits; a process whose notification channel is down serves nothing from
@@ -12,6 +13,9 @@ const TTL_MS = 60_000
 const MAX_ENTRIES = 10_000
 
 interface Entry { id: string, dict: string, expires: number }
+
+/** Entries that depend on every dataset (package_list pages) are stored under this id. */
+export const ANY_PACKAGE = '\u0000any'
 
 export class PackageCache {
   private readonly entries = new Map<string, Entry>()
@@ -52,6 +56,6 @@ export class PackageCache {
       this.entries.clear()
       return
     }
-    for (const [key, e] of this.entries) if (e.id === id) this.entries.delete(key)
+    for (const [key, e] of this.entries) if (e.id === id || e.id === ANY_PACKAGE) this.entries.delete(key)
   }
 }
