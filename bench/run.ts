@@ -16,7 +16,7 @@
  *    and stop the children, also on failure or Ctrl-C.
  *
  * Flags: --datasets N (1000) --rounds N (3) --duration S (10) --warmup S (2)
- *        --connections N (10) --sequential N (500) --no-build --tsx --keep-db
+ *        --connections N (10) --sequential N (500) --no-build --tsx --keep-db --no-cache
  * Environment: DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres) is
  * only used to create and drop the benchmark database.
  */
@@ -54,6 +54,7 @@ const { values: flags } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     tsx: { type: 'boolean', default: false },
     'keep-db': { type: 'boolean', default: false },
+    'no-cache': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false }
   }
 })
@@ -253,7 +254,7 @@ function shuffled<T> (xs: T[]): T[] {
 
 async function main () {
   if (flags.help) {
-    process.stdout.write('usage: npm run bench -- [--datasets N] [--rounds N] [--duration S] [--warmup S] [--connections N] [--sequential N] [--no-build] [--tsx] [--keep-db]\n')
+    process.stdout.write('usage: npm run bench -- [--datasets N] [--rounds N] [--duration S] [--warmup S] [--connections N] [--sequential N] [--no-build] [--tsx] [--keep-db] [--no-cache]\n')
     return
   }
   const started = Date.now()
@@ -286,7 +287,8 @@ async function main () {
   const benchUrl = u.toString()
   log(`created database ${dbName}`)
 
-  const env = { DATABASE_URL: benchUrl, OPEND_SITE_URL: SITE_URL, OPEND_DEMO: 'false', LOG_LEVEL: 'warn' }
+  // --no-cache measures the database path of every request (OPEND_PACKAGE_CACHE=false)
+  const env = { DATABASE_URL: benchUrl, OPEND_SITE_URL: SITE_URL, OPEND_DEMO: 'false', LOG_LEVEL: 'warn', OPEND_PACKAGE_CACHE: flags['no-cache'] ? 'false' : 'true' }
   const config = loadConfig({ ...env, PORT: '0' })
   const db = await openDatabase({ databaseUrl: benchUrl, dataDir: os.tmpdir(), poolSize: 8 })
   let gen

@@ -47,7 +47,7 @@ export async function app (fastify: FastifyInstance, opts: AppOptions): Promise<
   await fastify.register(dbPlugin, { db: opts.db, closeWithApp: opts.closeDb })
   await fastify.register(authPlugin)
   await fastify.register(accessLog)
-  await fastify.register(packageCache)
+  await fastify.register(packageCache, { enabled: config.packageCache })
 
   const document = buildOpenApi(ACTIONS)
   await fastify.register(swagger, { mode: 'static', specification: { document: document as never } })

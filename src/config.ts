@@ -21,7 +21,8 @@ export const EnvSchema = Type.Object({
   OPEND_RATE_LIMITS: Type.Optional(Type.String()),
   OPEND_REQUIRE_GDC_METADATA: Type.Optional(Bool),
   OPEND_CREATE_UNOWNED_DATASET: Type.Optional(Bool),
-  OPEND_DEMO: Type.Optional(Bool)
+  OPEND_DEMO: Type.Optional(Bool),
+  OPEND_PACKAGE_CACHE: Type.Optional(Bool)
 })
 
 export type Env = Static<typeof EnvSchema>
@@ -42,6 +43,8 @@ export interface Config {
   createUnownedDataset: boolean
   /** load the demo catalog into an empty database at start */
   demo: boolean
+  /** keep public package_show answers in memory (plugins/package-cache.ts) */
+  packageCache: boolean
 }
 
 export class ConfigError extends Error {}
@@ -85,6 +88,7 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     rateLimits: e.OPEND_RATE_LIMITS ?? null,
     requireGdcMetadata: asBool(e.OPEND_REQUIRE_GDC_METADATA, false),
     createUnownedDataset: asBool(e.OPEND_CREATE_UNOWNED_DATASET, false),
-    demo: asBool(e.OPEND_DEMO, true)
+    demo: asBool(e.OPEND_DEMO, true),
+    packageCache: asBool(e.OPEND_PACKAGE_CACHE, true)
   })
 }

@@ -12,9 +12,11 @@ declare module 'fastify' {
   interface FastifyInstance { packageCache: PackageCache }
 }
 
-export default fp(async function packageCache (app: FastifyInstance) {
+export default fp(async function packageCache (app: FastifyInstance, opts: { enabled: boolean }) {
   const cache = new PackageCache()
   app.decorate('packageCache', cache)
+  // disabled (OPEND_PACKAGE_CACHE=false): never live, so every read goes to the database
+  if (!opts.enabled) return
   const unlisten = await app.db.listen(CHANNEL, (id) => cache.invalidate(id), (up) => {
     if (!up) app.log.warn('package change notifications lost: package_show is served without its cache until they are back')
     cache.setLive(up)

@@ -15,11 +15,16 @@ export async function findPackage (db: Kysely<Database>, idOrName: string): Prom
 // an id match wins over a name match (a name may equal another package's id)
 const idFirst = (idOrName: string) => sql<boolean>`id = ${idOrName}`
 
-/** Just what package_show needs to decide visibility and answer. */
+/**
+ * Just what package_show needs to decide visibility and answer. Two index
+ * lookups (by id, then by name) rather than one OR, which PostgreSQL can only
+ * answer with a bitmap scan and a sort.
+ */
 export async function findPackageForShow (db: Kysely<Database>, idOrName: string) {
-  return db.selectFrom('packages').select(['id', 'name', 'state', 'private', 'owner_org', 'creator_user_id', 'dict'])
-    .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
-    .orderBy(idFirst(idOrName), 'desc').limit(1).executeTakeFirst()
+  const cols = ['id', 'name', 'state', 'private', 'owner_org', 'creator_user_id', 'dict'] as const
+  const byId = db.selectFrom('packages').select(cols).select(sql<number>`0`.as('o')).where('id', '=', idOrName)
+  const byName = db.selectFrom('packages').select(cols).select(sql<number>`1`.as('o')).where('name', '=', idOrName)
+  return byId.unionAll(byName).orderBy('o').limit(1).executeTakeFirst()
 }
 
 export async function loadPackageParts (db: Kysely<Database>, pkg: Package): Promise<PackageParts> {
