@@ -3,12 +3,14 @@
  * an empty database, listen, and close gracefully on signals.
  */
 import { createRequire } from 'node:module'
+import type { Server } from 'node:net'
 import closeWithGrace from 'close-with-grace'
 import type { Config } from './config.js'
 import { buildApp } from './app.js'
 import { openDatabase } from './db/factory.js'
 import { migrateToLatest } from './db/migrate.js'
 import { isCatalogEmpty, loadDemo } from './demo/load.js'
+import { listenControl } from './cli/control.js'
 
 // pino-pretty is a dev dependency: a production install (the Docker image)
 // run on a terminal (docker run -it) must fall back to JSON logs, not crash.
@@ -25,6 +27,7 @@ function canPrettyPrint (): boolean {
 export async function serve (config: Config): Promise<void> {
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
   const app = await buildApp(config, db, { pretty: canPrettyPrint() })
+  let control: Server | null = null
   try {
     const applied = await migrateToLatest(db.kysely)
     for (const m of applied) app.log.info({ migration: m.migrationName, status: m.status }, 'migration')
@@ -33,6 +36,13 @@ export async function serve (config: Config): Promise<void> {
       app.log.info({ datasets: created }, 'loaded the demo catalog into the empty database')
     }
     await app.listen({ port: config.port, host: config.host })
+    // the CLI's database commands reach the embedded database through us
+    if (db.dialect === 'pglite') {
+      control = await listenControl(config, db, app.log).catch((err: unknown) => {
+        app.log.warn({ err }, 'no control socket: opend commands cannot reach the embedded database while this server runs')
+        return null
+      })
+    }
   } catch (err) {
     app.log.fatal({ err }, 'could not start')
     await app.close()
@@ -46,6 +56,7 @@ export async function serve (config: Config): Promise<void> {
   process.stdout.write(`opend is listening on http://${shown.includes(':') ? `[${shown}]` : shown}:${port} (${db.dialect === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'})\n`)
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err) app.log.error({ err }, 'closing after an error')
+    control?.close()
     await app.close()
   })
 }

@@ -80,6 +80,12 @@ export interface DbOptions {
   poolSize?: number
 }
 
+export class DatabaseBusyError extends Error {
+  constructor (readonly dir: string, readonly pid: number) {
+    super(`the embedded database in ${dir} is in use by another opend process (pid ${pid}); stop it first, or set DATABASE_URL to share a PostgreSQL database between processes`)
+  }
+}
+
 /**
  * The embedded database lives in one process: a second process opening the
  * same directory (a CLI command while the server runs) would overwrite the
@@ -94,7 +100,7 @@ function lockDataDir (dir: string): () => void {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
     const pid = Number(readFileSync(lock, 'utf8').trim())
     if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
-      throw new Error(`the embedded database in ${dir} is in use by another opend process (pid ${pid}); stop it first, or set DATABASE_URL to share a PostgreSQL database between processes`)
+      throw new DatabaseBusyError(dir, pid)
     }
     writeFileSync(lock, String(process.pid))
   }

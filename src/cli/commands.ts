@@ -1,0 +1,82 @@
+/**
+ * The `opend` commands that work on the database (migrate, demo, user add,
+ * token add), parsed and checked before any database is opened, then run
+ * over an open one: by the CLI process itself, or by a running server on
+ * behalf of the CLI (control.ts) when the embedded database is the server's.
+ */
+import { parseArgs } from 'node:util'
+import type { FastifyBaseLogger } from 'fastify'
+import type { Config } from '../config.js'
+import type { Db } from '../db/factory.js'
+import { migrateToLatest } from '../db/migrate.js'
+import { createToken } from '../db/queries/tokens.js'
+import { findUser, insertUser } from '../db/queries/users.js'
+import { isEmail, nameErrors } from '../catalog/validators.js'
+import { loadDemo } from '../demo/load.js'
+
+export const USAGE = `usage:
+  opend serve                                     start the API server (what npm start runs)
+  opend migrate                                   bring the database schema up to date
+  opend user add <name> [--sysadmin] [--email E]  create a user
+  opend token add <user> [--name N] [--tier T]    create an API token; prints it alone on stdout
+  opend demo                                      load the demo catalog (idempotent)
+environment: PORT, HOST, DATABASE_URL, OPEND_DATA_DIR, OPEND_SITE_URL, LOG_LEVEL, ...`
+
+/** A mistake in the command line: reported with the usage text. */
+export class UsageError extends Error {}
+
+export interface CommandContext { db: Db, config: Config, log: FastifyBaseLogger, out: (text: string) => void }
+export type Command = (ctx: CommandContext) => Promise<void>
+
+export function parseDbCommand (argv: string[]): Command {
+  const [cmd, sub, ...rest] = argv
+  switch (cmd) {
+    case 'migrate':
+      return async ({ db, out }) => {
+        const results = await migrateToLatest(db.kysely)
+        for (const r of results) out(`${r.status === 'Success' ? 'applied' : r.status}: ${r.migrationName}\n`)
+        if (results.length === 0) out('the database is up to date\n')
+      }
+    case 'demo':
+      return async ({ db, config, log, out }) => {
+        const { created, skipped } = await loadDemo(db.kysely, config, log)
+        out(`demo catalog: ${created} datasets created, ${skipped} already present\n`)
+      }
+    case 'user': {
+      if (sub !== 'add') throw new UsageError(`unknown command: user ${sub ?? ''}`)
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { sysadmin: { type: 'boolean', default: false }, email: { type: 'string' } } })
+      const name = positionals[0]
+      if (!name || positionals.length > 1) throw new UsageError('user add takes one name')
+      const bad = nameErrors(name)
+      if (bad.length) throw new UsageError(`invalid user name "${name}": ${bad.join(', ')}`)
+      if (values.email !== undefined && !isEmail(values.email)) throw new UsageError(`invalid e-mail address "${values.email}"`)
+      return async ({ db, out }) => {
+        // not a usage mistake: one line, without the usage text
+        if (await findUser(db.kysely, name)) throw new Error(`user "${name}" already exists`)
+        const u = await insertUser(db.kysely, { name, email: values.email ?? null, sysadmin: values.sysadmin })
+        out(`created user ${u.name} (${u.id})${u.sysadmin ? ', sysadmin' : ''}\n`)
+      }
+    }
+    case 'token': {
+      if (sub !== 'add') throw new UsageError(`unknown command: token ${sub ?? ''}`)
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { name: { type: 'string', default: 'cli' }, tier: { type: 'string', default: 'default' } } })
+      const userRef = positionals[0]
+      if (!userRef || positionals.length > 1) throw new UsageError('token add takes one user name')
+      return async ({ db, out }) => {
+        const u = await findUser(db.kysely, userRef)
+        if (!u) throw new Error(`no user "${userRef}" (create one with: opend user add ${userRef})`)
+        const { token } = await createToken(db.kysely, u.id, values.name, values.tier)
+        out(token + '\n')
+      }
+    }
+    default:
+      throw new UsageError(`unknown command: ${cmd}`)
+  }
+}
+
+/** The one-line message (and usage, for usage mistakes) a failed command prints. */
+export function describeError (err: unknown): string {
+  if (err instanceof UsageError) return `opend: ${err.message}\n${USAGE}\n`
+  if (err instanceof Error && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return `opend: ${err.message}\n${USAGE}\n`
+  return `opend: ${err instanceof Error ? err.message : String(err)}\n`
+}
