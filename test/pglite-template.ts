@@ -1,28 +1,34 @@
 /**
- * A migrated PGlite database, dumped once per `npm test` run (tap's `before`
- * script) so that each test file starts from a clone in well under a second
- * instead of running initdb and the migrations itself.
+ * A migrated PGlite database, dumped once and cloned by each test file in
+ * well under a second instead of running initdb and the migrations itself.
+ * Its name carries the migration list, so a new migration makes a new one;
+ * test files racing to make it each write their own and rename it into place.
  */
-import { mkdir, readFile, writeFile, stat } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { Kysely } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
+import { migrations } from '../migrations/index.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 
-export const TEMPLATE = resolve(import.meta.dirname, '..', '.tap', 'pglite-template.tgz')
+const version = createHash('sha256').update(Object.keys(migrations).join('\n')).digest('hex').slice(0, 12)
+const TEMPLATE = resolve(import.meta.dirname, '..', '.tap', `pglite-template-${version}.tgz`)
 
-export async function writeTemplate (): Promise<void> {
+async function writeTemplate (): Promise<Buffer> {
   const pg = await PGlite.create()
   await migrateToLatest(new Kysely<any>({ dialect: new PGliteDialect(pg) }))
-  const dump = await pg.dumpDataDir('gzip')
-  await mkdir(dirname(TEMPLATE), { recursive: true })
-  await writeFile(TEMPLATE, Buffer.from(await dump.arrayBuffer()))
+  const dump = Buffer.from(await (await pg.dumpDataDir('gzip')).arrayBuffer())
   await pg.close()
+  await mkdir(dirname(TEMPLATE), { recursive: true })
+  const tmp = `${TEMPLATE}.${process.pid}`
+  await writeFile(tmp, dump)
+  await rename(tmp, TEMPLATE)
+  return dump
 }
 
 export async function cloneTemplate (): Promise<PGlite> {
-  const exists = await stat(TEMPLATE).then(() => true, () => false)
-  if (!exists) await writeTemplate()
-  return PGlite.create({ loadDataDir: new Blob([await readFile(TEMPLATE)]) })
+  const dump = await readFile(TEMPLATE).catch(() => writeTemplate())
+  return PGlite.create({ loadDataDir: new Blob([dump]) })
 }
