@@ -92,7 +92,7 @@ export function buildOpenApi (actions: readonly Action<any>[]): Json {
     info: {
       title: 'opend: CKAN Action API',
       version: CKAN_VERSION,
-      description: 'The CKAN 2.10 Action API as data.go.th serves it. Every action answers `{"help", "success", "result"}`; errors answer `{"help", "error": {"__type", ...}, "success": false}`. Send an API token in the `Authorization`, `X-CKAN-API-Key` or `api-key` header; reads of public data need none.'
+      description: 'The CKAN 2.10 Action API as data.go.th serves it. Every action answers `{"help", "success", "result"}`; errors answer `{"help", "error": {"__type", ...}, "success": false}`. Send an API token in the `X-CKAN-API-Key`, `Authorization` or `api-key` header (checked in that order), or as an `api-key` query parameter; reads of public data need none.'
     },
     servers: [{ url: '/' }],
     components: {
@@ -105,7 +105,8 @@ export function buildOpenApi (actions: readonly Action<any>[]): Json {
       securitySchemes: {
         ApiKeyHeader: { type: 'apiKey', in: 'header', name: 'api-key', description: 'data.go.th style' },
         CkanApiKey: { type: 'apiKey', in: 'header', name: 'X-CKAN-API-Key' },
-        Authorization: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'the raw token, no Bearer prefix (as CKAN)' }
+        Authorization: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'the raw token, no Bearer prefix (as CKAN)' },
+        ApiKeyQuery: { type: 'apiKey', in: 'query', name: 'api-key', description: 'data.go.th gateway style (also api_key); used when no header carries a token' }
       },
       schemas: {
         ...Object.fromEntries(Object.entries(SHARED).map(([name, schema]) => [name, plain(schema)])),
@@ -120,7 +121,7 @@ export function buildOpenApi (actions: readonly Action<any>[]): Json {
         }
       }
     },
-    security: [{}, { ApiKeyHeader: [] }, { CkanApiKey: [] }, { Authorization: [] }],
+    security: [{}, { ApiKeyHeader: [] }, { CkanApiKey: [] }, { Authorization: [] }, { ApiKeyQuery: [] }],
     paths: refify(paths)
   }
 }

@@ -203,3 +203,23 @@ t.test('the access log names the token by id, never the token', async (t) => {
   t.equal(access[0].user, 'logged')
   t.match(access[3].url, /api_key=\[redacted\]/)
 })
+
+t.test('data.go.th clients may send the key as ?api-key= (or api_key)', async (t) => {
+  const { app, call, user } = await build(t)
+  const somchai = await user('somchai')
+  await call('organization_create', { name: 'exat', title: 'การทางพิเศษแห่งประเทศไทย' })
+  await call('package_create', { name: 'adresit', owner_org: 'exat', private: true })
+  await call('organization_member_create', { id: 'exat', username: 'somchai', role: 'member' })
+
+  const viaQuery = await app.inject(`/get-ckan/package_show?id=adresit&api-key=${somchai.token}`)
+  t.equal(viaQuery.statusCode, 200, 'the key in the query string identifies the caller')
+  const viaApiKey = await app.inject(`/api/3/action/package_show?id=adresit&api_key=${somchai.token}`)
+  t.equal(viaApiKey.statusCode, 200)
+  const search = await app.inject(`/get-ckan/package_search?q=adresit&include_private=true&api-key=${somchai.token}`)
+  t.equal(search.statusCode, 200, 'package_search does not count the key as an unknown parameter')
+  t.equal(JSON.parse(search.body).result.count, 1)
+  const anonymous = await app.inject('/get-ckan/package_show?id=adresit&api-key=opend_not-a-real-key-at-all-xxxxxxxxxxxx')
+  t.equal(anonymous.statusCode, 403, 'an unknown key is anonymous, as in CKAN')
+  const posted = await app.inject({ method: 'POST', url: '/api/3/action/package_show', payload: { id: 'adresit', 'api-key': somchai.token } })
+  t.equal(posted.statusCode, 200, 'also in a JSON body')
+})

@@ -58,7 +58,8 @@ export default fp(async function transport (app: FastifyInstance, opts: Transpor
     const hasCallback = Object.hasOwn(raw, 'callback')
     const callback = raw.callback
     delete raw.callback
-    const user: Caller | null = hasCallback ? null : await request.identify()
+    const keyParam = takeKeyParam(raw)
+    const user: Caller | null = hasCallback ? null : await request.identify(keyParam)
     if (hasCallback) request.caller = null
     const params = coerceParams(action.params, raw)
     const ctx = { user, config, log: request.log, packageCache: app.packageCache }
@@ -87,6 +88,24 @@ export default fp(async function transport (app: FastifyInstance, opts: Transpor
     app.route({ method: ['GET', 'POST'], url: `${prefix}/:name`, handler: handle })
   }
 })
+
+/**
+ * data.go.th's gateway clients also send their key as `?api-key=` (and
+ * api.data.gov's as `api_key`). It is a credential, not an action parameter:
+ * it is taken out so that actions that refuse unknown parameters
+ * (package_search) do not see it.
+ */
+export const KEY_PARAMS = ['api-key', 'api_key'] as const
+
+function takeKeyParam (raw: Record<string, unknown>): string | null {
+  let key: string | null = null
+  for (const name of KEY_PARAMS) {
+    const v = raw[name]
+    if (typeof v === 'string' && v !== '' && key === null) key = v.trim()
+    delete raw[name]
+  }
+  return key
+}
 
 function hasQueryKey (request: FastifyRequest, key: string): boolean {
   const q = request.query as Record<string, unknown> | undefined

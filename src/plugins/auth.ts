@@ -1,6 +1,7 @@
 /**
- * Who is calling: the token from `Authorization`, `X-CKAN-API-Key` or
- * data.go.th's `api-key` header, resolved to a user. As in CKAN, an unknown
+ * Who is calling: the token from the `X-CKAN-API-Key`, `Authorization` or
+ * data.go.th's `api-key` header (or, failing those, an `api-key` request
+ * parameter, which the transport passes in), resolved to a user. As in CKAN, an unknown
  * or expired token is not an error: the request continues as anonymous.
  * Depends on: db.
  */
@@ -19,7 +20,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** the caller once identified: undefined = not looked up yet, null = anonymous */
     caller?: Caller | null
-    identify: () => Promise<Caller | null>
+    /** `fallback`: a token given as a request parameter, used when no header carries one */
+    identify: (fallback?: string | null) => Promise<Caller | null>
   }
 }
 
@@ -45,9 +47,9 @@ function touchToken (app: FastifyInstance, id: string, last: Date | null) {
 
 export default fp(async function auth (app: FastifyInstance) {
   app.decorateRequest('caller', undefined)
-  app.decorateRequest('identify', async function (this: FastifyRequest) {
+  app.decorateRequest('identify', async function (this: FastifyRequest, fallback?: string | null) {
     if (this.caller !== undefined) return this.caller
-    const token = presentedToken(this)
+    const token = presentedToken(this) ?? fallback ?? null
     let caller: Caller | null = null
     if (token) {
       const row = await findToken(app.db.kysely, token)
