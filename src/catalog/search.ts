@@ -42,16 +42,27 @@ const SORT_COLUMNS: Record<string, string> = {
 
 type QB = SelectQueryBuilder<Database, 'packages', object>
 
-/** `field:value` terms, optionally prefixed with + and quoted; AND between them. */
-function parseTerms (text: string): { field: string | null, value: string, negate: boolean }[] {
-  const out: { field: string | null, value: string, negate: boolean }[] = []
+/**
+ * `field:value` terms, optionally prefixed with + or -, quoted, or a
+ * parenthesised `(a OR b)` list of alternatives; AND between the terms.
+ */
+function parseTerms (text: string): { field: string | null, values: string[], negate: boolean }[] {
+  const out: { field: string | null, values: string[], negate: boolean }[] = []
   const re = /([+-]?)(?:([A-Za-z_][\w.]*):)?(?:"((?:[^"\\]|\\.)*)"|\(([^)]*)\)|(\S+))/g
+  const unescape = (v: string) => v.replace(/\\(.)/g, '$1')
+  let not = false
   for (const m of text.matchAll(re)) {
     const [, sign, field, quoted, group, bare] = m
-    let value = quoted ?? group ?? bare ?? ''
-    if (!field && ['AND', 'OR', 'NOT', '&&'].includes(value)) continue
-    if (group !== undefined) value = group.split(/\s+OR\s+/)[0].replace(/^"|"$/g, '')
-    out.push({ field: field ?? null, value: value.replace(/\\(.)/g, '$1'), negate: sign === '-' })
+    const value = quoted ?? bare ?? ''
+    if (!field && group === undefined && quoted === undefined) {
+      if (value === 'NOT') { not = true; continue }
+      if (['AND', 'OR', '&&', '||'].includes(value)) continue
+    }
+    const values = group !== undefined
+      ? group.split(/\s+OR\s+|\s*\|\|\s*/).map((v) => unescape(v.trim().replace(/^"(.*)"$/, '$1'))).filter(Boolean)
+      : [unescape(value)]
+    if (values.length) out.push({ field: field ?? null, values, negate: (sign === '-') !== not })
+    not = false
   }
   return out
 }
@@ -89,8 +100,9 @@ function termFilter (field: string | null, value: string): Expression<SqlBool> {
 
 function applyQuery (qb: QB, text: string): QB {
   for (const t of parseTerms(text)) {
-    if (t.field === null && t.value === '*:*') continue
-    const f = termFilter(t.field, t.value)
+    if (t.field === null && t.values[0] === '*:*') continue
+    const alternatives = t.values.map((v) => termFilter(t.field, v))
+    const f = alternatives.length === 1 ? alternatives[0] : sql<SqlBool>`(${sql.join(alternatives, sql` OR `)})`
     qb = qb.where(t.negate ? sql<SqlBool>`NOT (${f})` : f)
   }
   return qb

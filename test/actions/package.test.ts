@@ -741,3 +741,23 @@ t.test('updating, patching, deleting and purging', async (t) => {
     }
   })
 })
+
+t.test('package_search fq alternatives and negation', async (t) => {
+  const { app, call } = await build(t)
+  for (const [name, title] of [['exat', 'การทางพิเศษแห่งประเทศไทย'], ['dlt', 'กรมการขนส่งทางบก'], ['pcd', 'กรมควบคุมมลพิษ']]) {
+    await call('organization_create', { name, title })
+  }
+  await call('package_create', { name: 'expressway-breakdowns', owner_org: 'exat', tags: [{ name: 'ทางด่วน' }] })
+  await call('package_create', { name: 'registered-vehicles', owner_org: 'dlt', tags: [{ name: 'รถยนต์' }] })
+  await call('package_create', { name: 'pm25-hourly', owner_org: 'pcd', tags: [{ name: 'คุณภาพอากาศ' }] })
+  const names = async (query: string) => {
+    const res = await app.inject(`/api/3/action/package_search?${query}&sort=name asc`)
+    t.equal(res.statusCode, 200, query)
+    return JSON.parse(res.body).result.results.map((r: { name: string }) => r.name)
+  }
+  t.same(await names(`fq=${encodeURIComponent('organization:(exat OR dlt)')}`), ['expressway-breakdowns', 'registered-vehicles'])
+  t.same(await names(`fq=${encodeURIComponent('-organization:exat')}`), ['pm25-hourly', 'registered-vehicles'])
+  t.same(await names(`fq=${encodeURIComponent('NOT organization:exat')}`), ['pm25-hourly', 'registered-vehicles'])
+  t.same(await names(`fq=${encodeURIComponent('+tags:"คุณภาพอากาศ"')}`), ['pm25-hourly'])
+  t.same(await names(`q=${encodeURIComponent('organization:dlt AND tags:รถยนต์')}`), ['registered-vehicles'])
+})
