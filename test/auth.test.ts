@@ -3,14 +3,11 @@
  * downgrade to anonymous, dataset visibility, organization roles, and an
  * access log that names the token by id only.
  */
-import { readFileSync } from 'node:fs'
 import { Writable } from 'node:stream'
 import t from 'tap'
 import { buildApp, buildServerOptions } from '../src/app.js'
-import { build, json } from './helper.js'
+import { build, fixtureText, json } from './helper.js'
 
-const FIXTURES = new URL('../../shared/reference/ckan-2.10-responses/', import.meta.url)
-const fixture = (name: string) => readFileSync(new URL(name, FIXTURES), 'utf8').trimEnd()
 const siteless = (text: string) => text.replace(/http:\/\/(127\.0\.0\.1:\d+|test\.opend)/g, 'SITE')
 
 const result = (res: { body: string }) => json(res as never).result
@@ -158,10 +155,10 @@ t.test('authentication and authorization', async (t) => {
   t.test('anonymous writes and token lists are refused as CKAN does', async (t) => {
     const create = await app.inject({ method: 'POST', url: '/api/3/action/package_create', payload: { name: 'anon-ds', owner_org: 'org-a' } })
     t.equal(create.statusCode, 403)
-    t.equal(siteless(create.body), siteless(fixture('package_create_noauth.json')))
+    t.equal(siteless(create.body), siteless(fixtureText('package_create_noauth.json')))
     const tokens = await get('/api/3/action/api_token_list?user_id=admin')
     t.equal(tokens.statusCode, 403)
-    t.equal(siteless(tokens.body), siteless(fixture('api_token_list_anonymous.json')))
+    t.equal(siteless(tokens.body), siteless(fixtureText('api_token_list_anonymous.json')))
     // nor may one user list another's tokens
     t.equal((await get('/api/3/action/api_token_list?user_id=admin', { authorization: member.token })).statusCode, 403)
     t.equal((await get('/api/3/action/api_token_list?user_id=mem', { authorization: member.token })).statusCode, 200)

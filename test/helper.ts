@@ -5,6 +5,7 @@
  * through inject, as clients do.
  */
 import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { sql } from 'kysely'
 import { buildApp } from '../src/app.js'
@@ -85,3 +86,34 @@ export async function build (t: Tap, env: Record<string, string> = {}): Promise<
 export function json (res: LightMyRequestResponse): any {
   return JSON.parse(res.body)
 }
+
+/** Real CKAN 2.10 answers, from the shared reference beside the checkout. */
+const FIXTURES = new URL('../../shared/reference/ckan-2.10-responses/', import.meta.url)
+export const fixtureText = (name: string): string => readFileSync(new URL(name, FIXTURES), 'utf8').trimEnd()
+export const fixture = (name: string): any => JSON.parse(fixtureText(name))
+/** A fixture's raw text, with the CKAN host it was recorded on replaced by the tests' site URL. */
+export const rawFixture = (name: string, host: string): string => fixtureText(name).trim().replace(host, 'http://test.opend')
+
+/** The result of a successful call; anything else throws with the body. */
+export function ok (res: LightMyRequestResponse): any {
+  if (res.statusCode !== 200) throw new Error(`expected 200, got ${res.statusCode}: ${res.body}`)
+  const body = json(res)
+  if (body.success !== true) throw new Error(`expected success: ${res.body}`)
+  return body.result
+}
+
+/** The error object of a failed call, after checking its status. */
+export function fails (res: LightMyRequestResponse, status: number): any {
+  if (res.statusCode !== status) throw new Error(`expected ${status}, got ${res.statusCode}: ${res.body}`)
+  const body = json(res)
+  if (body.success !== false) throw new Error(`expected failure: ${res.body}`)
+  return body.error
+}
+
+/** GET /api/3/action/<action> with a query string, as curl scripts call it. */
+export const get = (app: TestApp, action: string, query: Record<string, string>, token?: string) =>
+  app.app.inject({
+    method: 'GET',
+    url: `/api/3/action/${action}?${new URLSearchParams(query).toString()}`,
+    headers: token ? { authorization: token } : {}
+  })

@@ -4,16 +4,13 @@
  * extraction, JSONP and the escaping of non-ASCII text. Bodies CKAN 2.10
  * really sent are compared byte for byte, the host aside.
  */
-import { readFileSync } from 'node:fs'
 import t from 'tap'
 import Value from 'typebox/value'
 import type { LightMyRequestResponse } from 'fastify'
 import { ACTIONS } from '../src/actions/index.js'
 import { loadDemo } from '../src/demo/load.js'
-import { build, json } from './helper.js'
+import { build, fixtureText, json } from './helper.js'
 
-const FIXTURES = new URL('../../shared/reference/ckan-2.10-responses/', import.meta.url)
-const fixture = (name: string) => readFileSync(new URL(name, FIXTURES), 'utf8').trimEnd()
 /** CKAN's fixtures name a loopback site_url; ours is http://test.opend */
 const siteless = (text: string) => text.replace(/http:\/\/(127\.0\.0\.1:\d+|test\.opend)/g, 'SITE')
 
@@ -58,7 +55,7 @@ t.test('paths, envelopes and content types', async (t) => {
     t.equal(err.statusCode, 404)
     t.equal(err.headers['content-type'], JSON_CT)
     t.same(Object.keys(json(err)), ['help', 'error', 'success'])
-    t.equal(siteless(err.body), siteless(fixture('package_show_missing.json')))
+    t.equal(siteless(err.body), siteless(fixtureText('package_show_missing.json')))
     // anonymous answers are public-cacheable, a token's are not
     t.match(ok.headers['cache-control'], /^public/)
     const priv = await app.inject({ url: '/api/3/action/package_list', headers: { authorization: admin } })
@@ -69,19 +66,19 @@ t.test('paths, envelopes and content types', async (t) => {
     const unknown = await app.inject('/api/3/action/no_such_action')
     t.equal(unknown.statusCode, 400)
     t.equal(unknown.headers['content-type'], JSON_CT)
-    t.equal(unknown.body, fixture('unknown_action.json'))
+    t.equal(unknown.body, fixtureText('unknown_action.json'))
     t.equal(json(unknown), 'Bad request - Action name not known: no_such_action')
     const unknownPost = await app.inject({ method: 'POST', url: '/api/action/no_such_action', payload: {} })
-    t.equal(unknownPost.body, fixture('unknown_action.json'))
+    t.equal(unknownPost.body, fixtureText('unknown_action.json'))
 
     const getPost = await app.inject({ url: '/api/3/action/package_create?name=x', headers: { authorization: admin } })
     t.equal(getPost.statusCode, 400)
-    t.equal(getPost.body, fixture('get_on_post_only_action.json'))
+    t.equal(getPost.body, fixtureText('get_on_post_only_action.json'))
 
     const textPlain = await app.inject({ method: 'POST', url: '/api/3/action/package_show', headers: { 'content-type': 'text/plain' }, payload: '{"id": "ds-one"}' })
     t.equal(textPlain.statusCode, 400)
     t.equal(textPlain.headers['content-type'], JSON_CT)
-    t.equal(textPlain.body, fixture('post_text_plain_body.json'))
+    t.equal(textPlain.body, fixtureText('post_text_plain_body.json'))
 
     const invalid = await app.inject({ method: 'POST', url: '/api/3/action/package_show', headers: { 'content-type': 'application/json' }, payload: '{"id": ' })
     t.equal(invalid.statusCode, 400)
@@ -143,7 +140,7 @@ t.test('paths, envelopes and content types', async (t) => {
     const m = /^cb\((.*)\);$/s.exec(res.body)
     t.ok(m, res.body)
     const inner = JSON.parse(m![1])
-    const ckan = JSON.parse(/^cb\((.*)\);$/s.exec(fixture('status_show_jsonp.js'))![1])
+    const ckan = JSON.parse(/^cb\((.*)\);$/s.exec(fixtureText('status_show_jsonp.js'))![1])
     t.same(Object.keys(inner), Object.keys(ckan))
     t.same(Object.keys(inner.result), Object.keys(ckan.result))
     t.equal(inner.help, help('status_show'))
@@ -170,7 +167,7 @@ t.test('paths, envelopes and content types', async (t) => {
     t.equal(json(me).result.name, 'admin')
     const anon = await app.inject({ url: '/api/3/action/user_show?callback=cb', headers: { authorization: admin } })
     t.equal(anon.statusCode, 404)
-    t.equal(siteless(anon.body), siteless(fixture('user_show_anonymous_no_id.json')))
+    t.equal(siteless(anon.body), siteless(fixtureText('user_show_anonymous_no_id.json')))
     const anonPost = await app.inject({ method: 'POST', url: '/api/3/action/user_show', headers: { authorization: admin }, payload: { callback: 'cb' } })
     t.equal(anonPost.statusCode, 404)
   })
@@ -182,7 +179,7 @@ t.test('paths, envelopes and content types', async (t) => {
       t.equal(res.headers['content-type'], JSON_CT, url)
       t.equal(res.body, `{"version": ${n}}`, url)
     }
-    t.equal((await app.inject('/api/3')).body, fixture('api_root.json'))
+    t.equal((await app.inject('/api/3')).body, fixtureText('api_root.json'))
 
     for (const url of ['/api/3/action/status_show/', '/api/1/action/status_show', '/no/such/path']) {
       const res = await app.inject(url)
@@ -216,7 +213,7 @@ t.test('paths, envelopes and content types', async (t) => {
   t.test('Validation Error bodies put __type last', async (t) => {
     const res = await app.inject('/api/3/action/package_list?limit=-1')
     t.equal(res.statusCode, 409)
-    t.equal(siteless(res.body), siteless(fixture('package_list_invalid_limit.json')))
+    t.equal(siteless(res.body), siteless(fixtureText('package_list_invalid_limit.json')))
     t.same(Object.keys(json(res).error), ['limit', '__type'])
     // and first for the other errors
     const auth = await app.inject({ method: 'POST', url: '/api/3/action/package_create', payload: { name: 'x' } })

@@ -3,37 +3,8 @@
  * with_resources, package_create/update/patch/delete and dataset_purge,
  * checked against CKAN 2.10's observed bodies (shared/reference).
  */
-import { readFileSync } from 'node:fs'
-import type { LightMyRequestResponse } from 'fastify'
 import t from 'tap'
-import { build, json, type TestApp } from '../helper.js'
-
-const FIXTURES = new URL('../../../shared/reference/ckan-2.10-responses/', import.meta.url)
-const rawFixture = (name: string, host: string) => readFileSync(new URL(name, FIXTURES), 'utf8').trim().replace(host, 'http://test.opend')
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8'))
-
-/** The result of a successful call; anything else fails the test with the body. */
-function ok (res: LightMyRequestResponse): any {
-  if (res.statusCode !== 200) throw new Error(`expected 200, got ${res.statusCode}: ${res.body}`)
-  const body = json(res)
-  if (body.success !== true) throw new Error(`expected success: ${res.body}`)
-  return body.result
-}
-
-/** The error object of a failed call, after checking the status. */
-function fails (res: LightMyRequestResponse, status: number): any {
-  if (res.statusCode !== status) throw new Error(`expected ${status}, got ${res.statusCode}: ${res.body}`)
-  const body = json(res)
-  if (body.success !== false) throw new Error(`expected failure: ${res.body}`)
-  return body.error
-}
-
-const get = (app: TestApp, action: string, query: Record<string, string>, token?: string) =>
-  app.app.inject({
-    method: 'GET',
-    url: `/api/3/action/${action}?${new URLSearchParams(query).toString()}`,
-    headers: token ? { authorization: token } : {}
-  })
+import { build, fails, fixture, get, json, ok, rawFixture, type TestApp } from '../helper.js'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
