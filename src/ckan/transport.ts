@@ -27,6 +27,7 @@ declare module 'fastify' {
 }
 
 const MAX_DEPTH = 64
+const JSONP_NAME = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/
 const JSON_CT = 'application/json;charset=utf-8'
 
 export function helpUrl (config: Config, name: string): string {
@@ -58,6 +59,11 @@ export default fp(async function transport (app: FastifyInstance, opts: Transpor
     const hasCallback = Object.hasOwn(raw, 'callback')
     const callback = raw.callback
     delete raw.callback
+    // CKAN only HTML-escapes the name; opend also refuses anything that is not
+    // a JavaScript name, so no one can make it serve script of their choosing
+    if (hasCallback && (typeof callback !== 'string' || !JSONP_NAME.test(callback))) {
+      throw new ValidationError({ callback: ['Must be a JavaScript function name'] })
+    }
     const keyParam = takeKeyParam(raw)
     const user: Caller | null = hasCallback ? null : await request.identify(keyParam)
     if (hasCallback) request.caller = null
@@ -78,7 +84,7 @@ export default fp(async function transport (app: FastifyInstance, opts: Transpor
     // JSONP only for successful GETs with the callback in the query string, as CKAN
     if (request.method === 'GET' && typeof callback === 'string' && hasQueryKey(request, 'callback')) {
       reply.type('application/javascript;charset=utf-8')
-      return reply.send(`${htmlEscape(callback)}(${body});`)
+      return reply.send(`${callback}(${body});`)
     }
     reply.type(JSON_CT)
     return reply.send(body)
@@ -243,10 +249,6 @@ function wellFormed (v: unknown): unknown {
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.replace(LONE_SURROGATE, '\ufffd'), wellFormed(x)]))
   }
   return v
-}
-
-function htmlEscape (s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
 
 /**
