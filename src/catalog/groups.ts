@@ -13,16 +13,17 @@ import { materializePackages, packageIdsInGroup } from '../db/queries/packages.j
 import { canManageGroup, capacityIn, who } from './authz.js'
 import { extraValue, nameErrors, optText } from './validators.js'
 import { searchPackages } from './search.js'
+import { idFirst, idOrName } from '../db/queries/lookup.js'
+import { findUser } from '../db/queries/users.js'
 
 export type GroupKind = 'organization' | 'group'
 const isOrg = (k: GroupKind) => k === 'organization'
 const LIST_MAX = 1000
 const LIST_ALL_FIELDS_MAX = 25
 
-export async function findGroup (db: Kysely<Database>, kind: GroupKind, idOrName: string): Promise<Group | undefined> {
+export async function findGroup (db: Kysely<Database>, kind: GroupKind, ref: string): Promise<Group | undefined> {
   return db.selectFrom('groups').selectAll().where('is_organization', '=', isOrg(kind))
-    .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
-    .orderBy(sql`id = ${idOrName}`, 'desc').limit(1).executeTakeFirst()
+    .where(idOrName(ref)).orderBy(idFirst(ref), 'desc').limit(1).executeTakeFirst()
 }
 
 /**
@@ -184,7 +185,7 @@ async function validateGroup (db: Kysely<Database>, input: Record<string, unknow
 
 async function setMembers (db: Kysely<Database>, groupId: string, users: { name: string, capacity: string }[]) {
   for (const u of users) {
-    const row = await db.selectFrom('users').select('id').where((eb) => eb.or([eb('id', '=', u.name), eb('name', '=', u.name)])).executeTakeFirst()
+    const row = await findUser(db, u.name)
     if (!row) throw new ValidationError({ users: [`User ${u.name} does not exist`] })
     await addMember(db, groupId, row.id, u.capacity)
   }

@@ -12,6 +12,7 @@ import { materializePackages } from '../db/queries/packages.js'
 import { canCreateIn, capacityIn, who } from './authz.js'
 import { extractGdc, GDC_DATASET_FIELDS, GDC_DATASET_FIELD_NAMES, GDC_RESOURCE_FIELDS, GDC_RESOURCE_FIELD_NAMES } from './gdc.js'
 import { booleanValue, extraValue, nameErrors, optEmail, optText, optTimestamp, tagErrors } from './validators.js'
+import { idOrName } from '../db/queries/lookup.js'
 
 /** Keys of the package dict that are not free-form: an extra may not reuse them. */
 const CORE_PACKAGE_FIELDS = new Set([
@@ -190,7 +191,7 @@ export async function validatePackage (db: Kysely<Database>, input: Record<strin
     errors.owner_org = ['Organization does not exist']
   } else {
     const row = await db.selectFrom('groups').select(['id']).where('is_organization', '=', true).where('state', '=', 'active')
-      .where((eb) => eb.or([eb('id', '=', org), eb('name', '=', org)])).executeTakeFirst()
+      .where(idOrName(org)).executeTakeFirst()
     if (!row) errors.owner_org = ['Organization does not exist']
     else if (row.id !== existing?.owner_org && !(await canCreateIn(db, user, row.id))) errors.owner_org = ['You cannot add a dataset to this organization']
     else ownerOrg = row.id
@@ -263,7 +264,7 @@ export async function validatePackage (db: Kysely<Database>, input: Record<strin
         const ref = typeof g === 'string' ? g : (g !== null && typeof g === 'object' ? ((g as Record<string, unknown>).id ?? (g as Record<string, unknown>).name) : undefined)
         if (typeof ref !== 'string' || ref === '') { msgs.push('Missing value'); continue }
         const row = await db.selectFrom('groups').select(['id', 'name']).where('is_organization', '=', false).where('state', '=', 'active')
-          .where((eb) => eb.or([eb('id', '=', ref), eb('name', '=', ref)])).executeTakeFirst()
+          .where(idOrName(ref)).executeTakeFirst()
         if (!row) { msgs.push(`Group "${ref}" does not exist`); continue }
         const already = existing && await db.selectFrom('package_groups').select('group_id').where('package_id', '=', existing.id).where('group_id', '=', row.id).executeTakeFirst()
         if (!already && !user.sysadmin && (await capacityIn(db, user.id, row.id)) === null) {

@@ -6,6 +6,8 @@ import { canEditPackage, canManageGroup, capacityIn, who } from '../../catalog/a
 import { addMember } from '../../catalog/groups.js'
 import { findPackage, materializePackages } from '../../db/queries/packages.js'
 import { MemberSchema } from '../../schemas/catalog.js'
+import { idOrName } from '../../db/queries/lookup.js'
+import { findUser } from '../../db/queries/users.js'
 
 export default defineAction({
   name: 'member_create',
@@ -20,13 +22,11 @@ export default defineAction({
   result: MemberSchema,
   example: { id: 'exat', object: 'somchai', object_type: 'user', capacity: 'editor' },
   async handler (params, { db, user, config }) {
-    const group = await db.selectFrom('groups').selectAll()
-      .where((eb) => eb.or([eb('id', '=', params.id), eb('name', '=', params.id)])).executeTakeFirst()
+    const group = await db.selectFrom('groups').selectAll().where(idOrName(params.id)).executeTakeFirst()
     if (!group) throw new NotFoundError('Group was not found.')
     if (params.object_type === 'user') {
       if (!['admin', 'editor', 'member'].includes(params.capacity)) throw new ValidationError({ capacity: [`Role "${params.capacity}" is not valid`] })
-      const target = await db.selectFrom('users').select(['id'])
-        .where((eb) => eb.or([eb('id', '=', params.object), eb('name', '=', params.object)])).executeTakeFirst()
+      const target = await findUser(db, params.object)
       if (!(await canManageGroup(db, user, group.id))) throw new AuthorizationError(`User ${who(user)} not authorized to edit group ${group.id}`)
       if (!target) throw new NotFoundError('User was not found.')
       if (user && !user.sysadmin && target.id === user.id && params.capacity !== 'admin') throw new AuthorizationError('Administrators cannot revoke their own admin status')

@@ -4,6 +4,7 @@ import { NotFoundError } from '../../ckan/errors.js'
 import { P } from '../../ckan/params.js'
 import { groupDictize } from '../../ckan/dictize.js'
 import { GroupSchema } from '../../schemas/catalog.js'
+import { findUser } from '../../db/queries/users.js'
 
 const RANK: Record<string, number> = { member: 1, editor: 2, admin: 3 }
 
@@ -22,8 +23,7 @@ export default defineAction({
     let target = user ? { id: user.id, sysadmin: user.sysadmin } : null
     if (params.id) {
       const ref = params.id
-      const row = await db.selectFrom('users').select(['id', 'sysadmin'])
-        .where((eb) => eb.or([eb('id', '=', ref), eb('name', '=', ref)])).executeTakeFirst()
+      const row = await findUser(db, ref)
       if (!row) throw new NotFoundError('User not found')
       target = row
     }

@@ -5,6 +5,7 @@ import { P } from '../../ckan/params.js'
 import { canManageGroup, who } from '../../catalog/authz.js'
 import { addMember, findGroup } from '../../catalog/groups.js'
 import { MemberSchema } from '../../schemas/catalog.js'
+import { findUser } from '../../db/queries/users.js'
 
 export default defineAction({
   name: 'organization_member_create',
@@ -22,8 +23,7 @@ export default defineAction({
     if (!org) throw new NotFoundError('Organization not found')
     if (!(await canManageGroup(db, user, org.id))) throw new AuthorizationError(`User ${who(user)} not authorized to edit organization ${org.id}`)
     if (!['admin', 'editor', 'member'].includes(params.role)) throw new ValidationError({ role: [`Role "${params.role}" is not valid`] })
-    const target = await db.selectFrom('users').select('id')
-      .where((eb) => eb.or([eb('id', '=', params.username), eb('name', '=', params.username)])).executeTakeFirst()
+    const target = await findUser(db, params.username)
     if (!target) throw new NotFoundError('User not found')
     if (user && !user.sysadmin && target.id === user.id && params.role !== 'admin') throw new AuthorizationError('Administrators cannot revoke their own admin status')
     await addMember(db, org.id, target.id, params.role)

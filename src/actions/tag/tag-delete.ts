@@ -5,6 +5,7 @@ import { P } from '../../ckan/params.js'
 import { who } from '../../catalog/authz.js'
 import { materializePackages } from '../../db/queries/packages.js'
 import { Null } from '../../schemas/catalog.js'
+import { idOrName } from '../../db/queries/lookup.js'
 
 export default defineAction({
   name: 'tag_delete',
@@ -17,7 +18,7 @@ export default defineAction({
     // CKAN's only bare-string message for this action
     if (!params.id) throw new ValidationError({ id: 'id not in data' })
     const id = params.id
-    const tag = await db.selectFrom('tags').selectAll().where((eb) => eb.or([eb('id', '=', id), eb('name', '=', id)])).executeTakeFirst()
+    const tag = await db.selectFrom('tags').selectAll().where(idOrName(id)).executeTakeFirst()
     // CKAN looks the tag up before checking rights (its test A5 expects 404 for anonymous)
     if (!tag) throw new NotFoundError(`Could not find tag "${id}"`)
     if (!user?.sysadmin) throw new AuthorizationError(`User ${who(user)} not authorized to delete tags`)

@@ -4,6 +4,7 @@ import { NotFoundError } from '../../ckan/errors.js'
 import { P } from '../../ckan/params.js'
 import { searchPackages } from '../../catalog/search.js'
 import { PackageSchema } from '../../schemas/catalog.js'
+import { idOrName } from '../../db/queries/lookup.js'
 
 export default defineAction({
   name: 'tag_show',
@@ -18,7 +19,7 @@ export default defineAction({
   example: { id: 'ทางด่วน' },
   async handler (params, { db }) {
     const tag = await db.selectFrom('tags').selectAll()
-      .where((eb) => eb.or([eb('id', '=', params.id), eb('name', '=', params.id)])).executeTakeFirst()
+      .where(idOrName(params.id)).executeTakeFirst()
     if (!tag || params.vocabulary_id) throw new NotFoundError()
     const out: Record<string, unknown> = { id: tag.id, name: tag.name, vocabulary_id: null, display_name: tag.name }
     if (params.include_datasets) {

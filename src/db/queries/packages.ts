@@ -4,26 +4,23 @@ import type { Database, Package } from '../database.js'
 import { packageDictize, type PackageParts } from '../../ckan/dictize.js'
 import { asciiJson } from '../../ckan/json.js'
 import { CHANNEL } from '../../catalog/package-cache.js'
+import { idFirst, idOrName } from './lookup.js'
 
 /** By id or name, as CKAN's Package.get does; any state. */
-export async function findPackage (db: Kysely<Database>, idOrName: string): Promise<Package | undefined> {
+export async function findPackage (db: Kysely<Database>, ref: string): Promise<Package | undefined> {
   return db.selectFrom('packages').selectAll()
-    .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
-    .orderBy(idFirst(idOrName), 'desc').limit(1).executeTakeFirst()
+    .where(idOrName(ref)).orderBy(idFirst(ref), 'desc').limit(1).executeTakeFirst()
 }
-
-// an id match wins over a name match (a name may equal another package's id)
-const idFirst = (idOrName: string) => sql<boolean>`id = ${idOrName}`
 
 /**
  * Just what package_show needs to decide visibility and answer. Two index
  * lookups (by id, then by name) rather than one OR, which PostgreSQL can only
  * answer with a bitmap scan and a sort.
  */
-export async function findPackageForShow (db: Kysely<Database>, idOrName: string) {
+export async function findPackageForShow (db: Kysely<Database>, ref: string) {
   const cols = ['id', 'name', 'state', 'private', 'owner_org', 'creator_user_id', 'dict'] as const
-  const byId = db.selectFrom('packages').select(cols).select(sql<number>`0`.as('o')).where('id', '=', idOrName)
-  const byName = db.selectFrom('packages').select(cols).select(sql<number>`1`.as('o')).where('name', '=', idOrName)
+  const byId = db.selectFrom('packages').select(cols).select(sql<number>`0`.as('o')).where('id', '=', ref)
+  const byName = db.selectFrom('packages').select(cols).select(sql<number>`1`.as('o')).where('name', '=', ref)
   return byId.unionAll(byName).orderBy('o').limit(1).executeTakeFirst()
 }
 

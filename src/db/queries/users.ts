@@ -2,9 +2,10 @@
 import { randomBytes, randomUUID, scryptSync } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Database, User } from '../database.js'
+import { idOrName } from './lookup.js'
 
-export async function findUser (db: Kysely<Database>, idOrName: string): Promise<User | undefined> {
-  return db.selectFrom('users').selectAll().where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)])).executeTakeFirst()
+export async function findUser (db: Kysely<Database>, ref: string): Promise<User | undefined> {
+  return db.selectFrom('users').selectAll().where(idOrName(ref)).executeTakeFirst()
 }
 
 export function hashPassword (password: string): string {
