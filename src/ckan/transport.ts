@@ -51,9 +51,7 @@ export default fp(async function transport (app: FastifyInstance, opts: Transpor
     if (request.method === 'GET' && !action.sideEffectFree) {
       throw new BadRequest('JSON Error: Invalid request. Please use POST method for your request')
     }
-    let raw = await requestData(request, action)
-    checkValues(raw)
-    raw = wellFormed(raw) as Record<string, unknown>
+    const raw = sanitize(await requestData(request, action))
     // CKAN removes `callback` and runs a JSONP call as anonymous, so a token
     // sent by a browser page cannot be used by a third-party script.
     const hasCallback = Object.hasOwn(raw, 'callback')
@@ -210,45 +208,34 @@ async function multipartData (body: Buffer, contentType: string): Promise<Record
   return fromPairs(pairs)
 }
 
-/**
- * Inputs that PostgreSQL cannot store or that only exist to exhaust the
- * server: NUL characters and absurd nesting. CKAN answers these with a 500.
- */
-function checkValues (data: Record<string, unknown>) {
-  const walk = (v: unknown, depth: number, key: string) => {
-    if (depth > MAX_DEPTH) throw new BadRequest(`JSON Error: Request data is nested more than ${MAX_DEPTH} levels deep`)
-    if (typeof v === 'string') {
-      if (v.includes('\u0000')) throw new BadRequest(`JSON Error: Null character in the value of "${key}"`)
-    } else if (Array.isArray(v)) {
-      for (const x of v) walk(x, depth + 1, key)
-    } else if (v !== null && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) {
-        if (k.includes('\u0000')) throw new BadRequest('JSON Error: Null character in a key')
-        walk(x, depth + 1, key)
-      }
-    }
-  }
-  for (const [k, v] of Object.entries(data)) {
-    if (k.includes('\u0000')) throw new BadRequest('JSON Error: Null character in a key')
-    walk(v, 1, k)
-  }
-}
-
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
 
 /**
- * JSON can carry lone surrogates ("\ud800") that UTF-8 cannot: PostgreSQL
- * refuses them in jsonb (a 500) while text columns get U+FFFD from the
- * driver. They become U+FFFD everywhere, as a UTF-8 decoder would make them.
- * Runs after checkValues, which bounds the depth.
+ * Inputs that PostgreSQL cannot store or that only exist to exhaust the
+ * server, in one pass over the parameters. NUL characters and absurd nesting
+ * are refused (CKAN answers them with a 500). Lone surrogates ("\ud800"),
+ * which JSON can carry and UTF-8 cannot, become U+FFFD as a UTF-8 decoder
+ * would make them: PostgreSQL refuses them in jsonb (a 500) while text
+ * columns would get U+FFFD from the driver anyway.
  */
-function wellFormed (v: unknown): unknown {
-  if (typeof v === 'string') return v.replace(LONE_SURROGATE, '\ufffd')
-  if (Array.isArray(v)) return v.map(wellFormed)
-  if (v !== null && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.replace(LONE_SURROGATE, '\ufffd'), wellFormed(x)]))
+function sanitize (data: Record<string, unknown>): Record<string, unknown> {
+  const cleanKey = (k: string) => {
+    if (k.includes('\u0000')) throw new BadRequest('JSON Error: Null character in a key')
+    return k.replace(LONE_SURROGATE, '\ufffd')
   }
-  return v
+  const walk = (v: unknown, depth: number, key: string): unknown => {
+    if (depth > MAX_DEPTH) throw new BadRequest(`JSON Error: Request data is nested more than ${MAX_DEPTH} levels deep`)
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) throw new BadRequest(`JSON Error: Null character in the value of "${key}"`)
+      return v.replace(LONE_SURROGATE, '\ufffd')
+    }
+    if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1, key))
+    if (v !== null && typeof v === 'object') {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [cleanKey(k), walk(x, depth + 1, key)]))
+    }
+    return v
+  }
+  return Object.fromEntries(Object.entries(data).map(([k, v]) => [cleanKey(k), walk(v, 1, k)]))
 }
 
 /**
