@@ -37,11 +37,29 @@ t.test('invalidating an id drops it under every key', async (t) => {
   t.equal(cache.get('other'), '2')
 })
 
-t.test('a write through one opend process is seen by another at once', async (t) => {
+/** Two opend apps on one database, as two processes behind a load balancer. */
+async function twoProcesses (t: Parameters<typeof build>[0]) {
   const a = await build(t)
-  const second = await openSecondHandle(t, a.db)
-  const b = await buildApp(a.config, second, { closeDb: false })
+  const b = await buildApp(a.config, await openSecondHandle(t, a.db), { closeDb: false })
   t.teardown(() => b.close())
+  return { a, b }
+}
+
+/**
+ * Read until `done` says the answer is the expected one, for at most 5 s:
+ * a NOTIFY reaches the other process shortly after the commit, not with it.
+ */
+async function eventually<T> (read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  let value = await read()
+  for (let i = 0; i < 50 && !done(value); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    value = await read()
+  }
+  return value
+}
+
+t.test('a write through one opend process is seen by another at once', async (t) => {
+  const { a, b } = await twoProcesses(t)
 
   await a.call('organization_create', { name: 'pcd', title: 'กรมควบคุมมลพิษ' })
   const created = json(await a.call('package_create', { name: 'pm25', title: 'ฝุ่น PM2.5', owner_org: 'pcd' }))
@@ -52,20 +70,11 @@ t.test('a write through one opend process is seen by another at once', async (t)
   t.equal((await show(b)).result.title, 'ฝุ่น PM2.5')
 
   await a.call('package_patch', { id: 'pm25', title: 'คุณภาพอากาศ PM2.5' })
-  // the NOTIFY is delivered after commit; allow it a moment to arrive
-  let title = ''
-  for (let i = 0; i < 50 && title !== 'คุณภาพอากาศ PM2.5'; i++) {
-    title = (await show(b)).result.title
-    if (title !== 'คุณภาพอากาศ PM2.5') await new Promise((resolve) => setTimeout(resolve, 100))
-  }
+  const title = await eventually(async () => (await show(b)).result.title, (v) => v === 'คุณภาพอากาศ PM2.5')
   t.equal(title, 'คุณภาพอากาศ PM2.5', 'b sees the new title')
 
   await a.call('package_patch', { id: 'pm25', private: true })
-  let status = 200
-  for (let i = 0; i < 50 && status === 200; i++) {
-    status = (await b.inject('/api/3/action/package_show?id=pm25')).statusCode
-    if (status === 200) await new Promise((resolve) => setTimeout(resolve, 100))
-  }
+  const status = await eventually(async () => (await b.inject('/api/3/action/package_show?id=pm25')).statusCode, (v) => v !== 200)
   t.equal(status, 403, 'a dataset made private stops being served to anonymous callers')
   t.equal((await show(b, created.result.id)).success, false, 'also under its id')
 })
@@ -80,26 +89,14 @@ t.test('this process reads its own writes immediately', async (t) => {
 })
 
 t.test('package_list pages are dropped by a change to any dataset', async (t) => {
-  const a = await build(t)
-  const second = await openSecondHandle(t, a.db)
-  const b = await buildApp(a.config, second, { closeDb: false })
-  t.teardown(() => b.close())
+  const { a, b } = await twoProcesses(t)
   await a.call('organization_create', { name: 'dlt', title: 'กรมการขนส่งทางบก' })
   await a.call('package_create', { name: 'cars', owner_org: 'dlt' })
   const list = async () => json(await b.inject('/api/3/action/package_list')).result
   t.same(await list(), ['cars'])
   t.same(await list(), ['cars'], 'served again (from the cache)')
   await a.call('package_create', { name: 'buses', owner_org: 'dlt' })
-  let names: string[] = []
-  for (let i = 0; i < 50 && names.length < 2; i++) {
-    names = await list()
-    if (names.length < 2) await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  t.same(names, ['buses', 'cars'], 'a dataset created through another process appears')
+  t.same(await eventually(list, (names) => names.length === 2), ['buses', 'cars'], 'a dataset created through another process appears')
   await a.call('package_delete', { id: 'cars' })
-  for (let i = 0; i < 50 && names.length > 1; i++) {
-    names = await list()
-    if (names.length > 1) await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  t.same(names, ['buses'])
+  t.same(await eventually(list, (names) => names.length === 1), ['buses'])
 })
