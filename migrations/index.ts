@@ -1,7 +1,9 @@
 /** Every migration, in order. Explicit so that a compiled build never depends on directory scanning. */
 import type { Migration } from 'kysely'
 import * as catalog from './20261127T120000-catalog.js'
+import * as search from './20261127T150000-search.js'
 
 export const migrations: Record<string, Migration> = {
-  '20261127T120000-catalog': catalog
+  '20261127T120000-catalog': catalog,
+  '20261127T150000-search': search
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * The `opend` command: serve, migrate, user add, token add, demo.
+ * The `opend` command: serve, migrate, user add, token add, demo, reindex.
  * Every command reads the same environment as the server.
  */
+import cliProgress from 'cli-progress'
 import pino from 'pino'
 import { ConfigError, loadConfig } from './config.js'
 import { DatabaseBusyError, openDatabase } from './db/factory.js'
@@ -35,11 +36,29 @@ async function main (argv: string[]): Promise<void> {
     process.exitCode = r.code
     return
   }
+  const bar = progressBar()
   try {
     if (cmd !== 'migrate') await migrateToLatest(db.kysely)
-    await command({ db, config, log, out: (s) => process.stdout.write(s) })
+    await command({ db, config, log, out: (s) => process.stdout.write(s), progress: bar?.update })
   } finally {
+    bar?.stop()
     await db.close()
+  }
+}
+
+/** A progress bar on stderr, only when a person is watching it. */
+function progressBar (): { update: (done: number, total: number) => void, stop: () => void } | null {
+  if (!process.stderr.isTTY) return null
+  const bar = new cliProgress.SingleBar({ stream: process.stderr, etaBuffer: 20 }, cliProgress.Presets.shades_classic)
+  let started = false
+  return {
+    update: (done, total) => {
+      if (!started) bar.start(total, done)
+      started = true
+      bar.setTotal(total)
+      bar.update(done)
+    },
+    stop: () => { if (started) bar.stop() }
   }
 }
 

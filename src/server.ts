@@ -1,5 +1,6 @@
 /**
- * The server process: open the database, migrate, load the demo catalog into
+ * The server process: open the database, migrate, rebuild a stale search
+ * index, load the demo catalog into
  * an empty database, listen, and close gracefully on signals.
  */
 import { createRequire } from 'node:module'
@@ -11,6 +12,7 @@ import { openDatabase } from './db/factory.js'
 import { migrateToLatest } from './db/migrate.js'
 import { isCatalogEmpty, loadDemo } from './demo/load.js'
 import { listenControl } from './cli/control.js'
+import { ensureSearchIndex } from './search/reindex.js'
 
 // pino-pretty is a dev dependency: a production install (the Docker image)
 // run on a terminal (docker run -it) must fall back to JSON logs, not crash.
@@ -31,6 +33,7 @@ export async function serve (config: Config): Promise<void> {
   try {
     const applied = await migrateToLatest(db.kysely)
     for (const m of applied) app.log.info({ migration: m.migrationName, status: m.status }, 'migration')
+    await ensureSearchIndex(db.kysely, app.log)
     if (config.demo && await isCatalogEmpty(db.kysely)) {
       const { created } = await loadDemo(db.kysely, config, app.log)
       app.log.info({ datasets: created }, 'loaded the demo catalog into the empty database')

@@ -45,12 +45,27 @@ export async function openSecondHandle (t: Tap, first: Db): Promise<Db> {
 
 const schemas = new WeakMap<Db, string>()
 
+/**
+ * The search migration creates pg_trgm where the search_path points first,
+ * which for a test would be its own schema, dropped with it. Made once in
+ * public, it is shared by every test schema; parallel test files racing to
+ * create it may see a duplicate, which is fine.
+ */
+async function ensureTrigramInPublic (admin: Db): Promise<void> {
+  try {
+    await sql`CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public`.execute(admin.kysely)
+  } catch (err) {
+    if ((err as { code?: string }).code !== '23505') throw err
+  }
+}
+
 export async function openTestDb (t: Tap): Promise<Db> {
   const url = process.env.DATABASE_URL
   if (url) {
     const schema = `t_${process.pid}_${randomBytes(4).toString('hex')}`
     const admin = await openDatabase({ databaseUrl: url, dataDir: '', poolSize: 1 })
     await sql.raw(`CREATE SCHEMA ${schema}`).execute(admin.kysely)
+    await ensureTrigramInPublic(admin)
     const db = await openDatabase({ databaseUrl: url, dataDir: '', schema, poolSize: 4 })
     await migrateToLatest(db.kysely)
     schemas.set(db, schema)

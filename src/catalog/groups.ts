@@ -12,7 +12,7 @@ import type { Database, Group } from '../db/database.js'
 import { materializePackages, packageIdsInGroup } from '../db/queries/packages.js'
 import { canManageGroup, capacityIn, who } from './authz.js'
 import { extraValue, nameErrors, optText } from './validators.js'
-import { searchPackages } from './search.js'
+import { searchPackages } from '../search/package-search.js'
 import { idFirst, idOrName } from '../db/queries/lookup.js'
 import { findUser } from '../db/queries/users.js'
 

@@ -1,6 +1,6 @@
 /**
- * The `opend` commands that work on the database (migrate, demo, user add,
- * token add), parsed and checked before any database is opened, then run
+ * The `opend` commands that work on the database (migrate, demo, reindex,
+ * user add, token add), parsed and checked before any database is opened, then run
  * over an open one: by the CLI process itself, or by a running server on
  * behalf of the CLI (control.ts) when the embedded database is the server's.
  */
@@ -13,6 +13,7 @@ import { createToken } from '../db/queries/tokens.js'
 import { findUser, insertUser } from '../db/queries/users.js'
 import { isEmail, nameErrors } from '../catalog/validators.js'
 import { loadDemo } from '../demo/load.js'
+import { reindex } from '../search/reindex.js'
 
 export const USAGE = `usage:
   opend serve                                     start the API server (what npm start runs)
@@ -20,12 +21,20 @@ export const USAGE = `usage:
   opend user add <name> [--sysadmin] [--email E]  create a user
   opend token add <user> [--name N] [--tier T]    create an API token; prints it alone on stdout
   opend demo                                      load the demo catalog (idempotent)
+  opend reindex                                   rebuild the package search index
 environment: PORT, HOST, DATABASE_URL, OPEND_DATA_DIR, OPEND_SITE_URL, LOG_LEVEL, ...`
 
 /** A mistake in the command line: reported with the usage text. */
 export class UsageError extends Error {}
 
-export interface CommandContext { db: Db, config: Config, log: FastifyBaseLogger, out: (text: string) => void }
+export interface CommandContext {
+  db: Db
+  config: Config
+  log: FastifyBaseLogger
+  out: (text: string) => void
+  /** long commands report progress here when someone is watching a terminal */
+  progress?: (done: number, total: number) => void
+}
 export type Command = (ctx: CommandContext) => Promise<void>
 
 export function parseDbCommand (argv: string[]): Command {
@@ -41,6 +50,12 @@ export function parseDbCommand (argv: string[]): Command {
       return async ({ db, config, log, out }) => {
         const { created, skipped } = await loadDemo(db.kysely, config, log)
         out(`demo catalog: ${created} datasets created, ${skipped} already present\n`)
+      }
+    case 'reindex':
+      if (sub !== undefined) throw new UsageError('reindex takes no arguments')
+      return async ({ db, out, progress }) => {
+        const { packages, ms } = await reindex(db.kysely, { onProgress: progress })
+        out(`search index rebuilt: ${packages} datasets in ${(ms / 1000).toFixed(1)} s\n`)
       }
     case 'user': {
       if (sub !== 'add') throw new UsageError(`unknown command: user ${sub ?? ''}`)

@@ -127,6 +127,37 @@ export interface TagTable {
 export interface PackageTagTable { package_id: string, tag_id: string }
 export interface PackageGroupTable { package_id: string, group_id: string }
 
+export interface SearchIndexTable {
+  package_id: string
+  state: string
+  private: boolean
+  type: string
+  owner_org: string | null
+  creator_user_id: string | null
+  name: string
+  title: string
+  title_string: string
+  metadata_created: Timestamp
+  metadata_modified: Timestamp
+  num_resources: number
+  num_tags: number
+  organization: string | null
+  groups: string[]
+  tags: string[]
+  res_format: string[]
+  license_id: string | null
+  fields: Json<Record<string, string[]>>
+  texts: Json<Record<string, string>>
+  /** written by src/db/queries/search-index.ts in SQL (setweight(to_tsvector(...))) */
+  fts: ColumnType<string, never, never>
+  body: string
+}
+
+export interface SearchMetaTable {
+  key: string
+  value: string
+}
+
 export interface Database {
   users: UserTable
   api_tokens: ApiTokenTable
@@ -138,6 +169,8 @@ export interface Database {
   tags: TagTable
   package_tags: PackageTagTable
   package_groups: PackageGroupTable
+  search_index: SearchIndexTable
+  search_meta: SearchMetaTable
 }
 
 export type User = Selectable<UserTable>

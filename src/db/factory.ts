@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path'
 import { Kysely, PostgresDialect } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
 import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import pg from 'pg'
 import type { Database } from './database.js'
 
@@ -15,6 +16,9 @@ import type { Database } from './database.js'
 // (resource sizes, counts) are far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v))
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v))
+
+/** The contrib extensions opend's migrations create (pg_trgm: the search index's substring net). */
+export const PGLITE_EXTENSIONS = { pg_trgm }
 
 export type Dialect = 'postgres' | 'pglite'
 
@@ -136,7 +140,7 @@ export async function openDatabase (opts: DbOptions): Promise<Db> {
     mkdirSync(dir, { recursive: true })
     release = lockDataDir(dir)
     try {
-      client = await PGlite.create({ dataDir: dir })
+      client = await PGlite.create({ dataDir: dir, extensions: PGLITE_EXTENSIONS })
     } catch (err) {
       release()
       throw err

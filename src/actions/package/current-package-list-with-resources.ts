@@ -2,7 +2,7 @@ import Type from 'typebox'
 import { defineAction } from '../../ckan/action.js'
 import { RawJson } from '../../ckan/json.js'
 import { P } from '../../ckan/params.js'
-import { searchPackages } from '../../catalog/search.js'
+import { searchPackages } from '../../search/package-search.js'
 import { PackageSchema } from '../../schemas/catalog.js'
 
 export default defineAction({

@@ -3,7 +3,7 @@ import { defineAction } from '../../ckan/action.js'
 import { SearchError, SearchQueryError, ValidationError } from '../../ckan/errors.js'
 import { RawJson, asciiJson } from '../../ckan/json.js'
 import { P } from '../../ckan/params.js'
-import { DEFAULT_SORT, searchPackages } from '../../catalog/search.js'
+import { DEFAULT_SORT, searchPackages } from '../../search/package-search.js'
 import { PackageSchema } from '../../schemas/catalog.js'
 
 // ckan/lib/search/query.py VALID_SOLR_PARAMETERS plus the action's own schema

@@ -1,0 +1,214 @@
+/**
+ * A parsed Solr query (lucene.ts) compiled into a condition over one
+ * search_index row, aliased `si`. Every value is a bound parameter; field
+ * names only ever choose between fixed SQL fragments or travel as parameters
+ * themselves (a JSON key), so nothing a client sends is spliced into SQL.
+ *
+ * What a field means follows CKAN's Solr schema (ckan/config/solr/schema.xml):
+ * - text fields (the default field, `text`, title, notes, author, maintainer,
+ *   res_name, res_description, extras_*) are analysed: segmented, stemmed,
+ *   matched as phrases; Thai terms also match as substrings, which is what
+ *   data.go.th's search does (Thai GDC turns every term into `*term*`) and
+ *   which finds words inside compounds the segmenter keeps whole;
+ * - dates and counts compare as such, with Solr date math;
+ * - everything else is an exact, case-sensitive string, as Solr's `string`
+ *   fields (the catch-all dynamic field `*` included) are.
+ */
+import { type RawBuilder, type SqlBool, sql } from 'kysely'
+import { parseSolrDate } from './date-math.js'
+import { QuerySyntaxError, type QueryNode } from './lucene.js'
+import { TEXT_FIELDS } from './index-document.js'
+import { TS_CONFIG, hasThai, segment } from './analyzer.js'
+
+type Cond = RawBuilder<SqlBool>
+
+export interface Compiled {
+  where: Cond
+  /** text queries that count towards the score (not under a NOT) */
+  scored: ScoredTerm[]
+}
+
+export interface ScoredTerm {
+  tsquery: RawBuilder<unknown>
+  /** Thai substring, lower-cased, when the term has one */
+  substring: string | null
+}
+
+const CONFIG = sql.lit(TS_CONFIG)
+const TRUE: Cond = sql<SqlBool>`true`
+const FALSE: Cond = sql<SqlBool>`false`
+
+const DATE_COLUMNS: Record<string, string> = { metadata_created: 'metadata_created', metadata_modified: 'metadata_modified' }
+const INT_COLUMNS: Record<string, string> = { num_resources: 'num_resources', num_tags: 'num_tags' }
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c)
+
+/** A Solr wildcard pattern (`*`, `?`, with `\*`, `\?`, `\\` literal) as a LIKE pattern. */
+function wildcardToLike (pattern: string): string {
+  let out = ''
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]
+    if (c === '\\' && i + 1 < pattern.length) out += likeEscape(pattern[++i])
+    else if (c === '*') out += '%'
+    else if (c === '?') out += '_'
+    else out += likeEscape(c)
+  }
+  return out
+}
+
+export interface CompileOptions {
+  now: Date
+  /** collect text terms for ranking (q does; fq filters only, as in Solr) */
+  score: boolean
+}
+
+export function compileQuery (node: QueryNode, o: CompileOptions): Compiled {
+  const scored: ScoredTerm[] = []
+  const where = walk(node, o.score, scored, o.now)
+  return { where: where ?? TRUE, scored }
+}
+
+/** null: the node analysed to nothing (a term of punctuation only), and Solr drops such clauses. */
+function walk (node: QueryNode, scoring: boolean, scored: ScoredTerm[], now: Date): Cond | null {
+  switch (node.type) {
+    case 'all':
+      return TRUE
+    case 'bool':
+      return boolean(node, scoring, scored, now)
+    case 'term':
+      return term(node.field, node.text, node.phrase, node.prefix, scoring ? scored : null, now)
+    case 'wildcard':
+      return wildcard(node.field, node.pattern)
+    case 'exists':
+      return exists(node.field)
+    case 'range':
+      return range(node.field, node.lower, node.upper, node.includeLower, node.includeUpper, now)
+  }
+}
+
+function boolean (node: Extract<QueryNode, { type: 'bool' }>, scoring: boolean, scored: ScoredTerm[], now: Date): Cond | null {
+  const must: Cond[] = []
+  const should: Cond[] = []
+  const mustNot: Cond[] = []
+  for (const c of node.clauses) {
+    const cond = walk(c.node, scoring && c.occur !== 'must_not', scored, now)
+    if (cond === null) continue
+    if (c.occur === 'must') must.push(cond)
+    else if (c.occur === 'should') should.push(cond)
+    else mustNot.push(sql<SqlBool>`NOT coalesce(${cond}, false)`)
+  }
+  const parts = [...must, ...mustNot]
+  if (should.length) {
+    const any = should.length === 1 ? should[0] : sql<SqlBool>`(${sql.join(should, sql` OR `)})`
+    const mm = node.minShouldMatch
+    if (mm !== undefined && mm > 1) {
+      // the OR lets PostgreSQL narrow the rows with its indexes before counting
+      const count = sql.join(should.map((s) => sql`coalesce(${s}, false)::int`), sql` + `)
+      parts.push(any, sql<SqlBool>`(${count}) >= ${mm}`)
+    } else if (must.length === 0 || (mm ?? 0) > 0) {
+      // Lucene: without a required clause, at least one optional clause must match
+      parts.push(any)
+    }
+  }
+  if (parts.length === 0) return null
+  return parts.length === 1 ? parts[0] : sql<SqlBool>`(${sql.join(parts, sql` AND `)})`
+}
+
+const isTextField = (field: string | null) => field === null || TEXT_FIELDS.has(field) || field.startsWith('extras_')
+
+/** The tsquery of an analysed term: a phrase of its words, the last one a prefix for `foo*`. */
+function tsquery (words: string[], prefix: boolean): RawBuilder<unknown> {
+  if (!prefix) return sql`phraseto_tsquery(${CONFIG}::regconfig, ${words.join(' ')})`
+  // a prefix is matched unstemmed, as Solr does not analyse wildcard terms
+  const last = sql`${`'${words[words.length - 1].replaceAll("'", "''")}':*`}::tsquery`
+  if (words.length === 1) return last
+  return sql`tsquery_phrase(phraseto_tsquery(${CONFIG}::regconfig, ${words.slice(0, -1).join(' ')}), ${last})`
+}
+
+function term (field: string | null, text: string, phrase: boolean, prefix: boolean, scored: ScoredTerm[] | null, now: Date): Cond | null {
+  if (field !== null && field in DATE_COLUMNS) {
+    if (prefix) throw new QuerySyntaxError(`Invalid Date String: '${text}*'`)
+    return sql<SqlBool>`${sql.ref('si.' + DATE_COLUMNS[field])} = ${parseSolrDate(text, now)}`
+  }
+  if (field !== null && field in INT_COLUMNS) return sql<SqlBool>`${sql.ref('si.' + INT_COLUMNS[field])} = ${integer(text)}`
+  if (!isTextField(field)) return exact(field!, text, prefix)
+  const words = segment(text)
+  if (words === '') return null
+  const q = tsquery(words.split(' '), prefix)
+  const substring = hasThai(text) ? text.toLowerCase().trim() : null
+  scored?.push({ tsquery: q, substring })
+  const like = substring === null ? null : `%${likeEscape(substring)}%`
+  if (field === null || field === 'text') {
+    const fts = sql<SqlBool>`si.fts @@ ${q}`
+    return like === null ? fts : sql<SqlBool>`(${fts} OR si.body LIKE ${like})`
+  }
+  // field-restricted: the whole-document index narrows, the field's own text decides
+  const own = sql<SqlBool>`(si.fts @@ ${q} AND to_tsvector(${CONFIG}::regconfig, coalesce(si.texts ->> ${field}, '')) @@ ${q})`
+  if (like === null) return own
+  const substringIn = field === 'title'
+    ? sql<SqlBool>`si.title_string LIKE ${like}`
+    : sql<SqlBool>`replace(si.texts ->> ${field}, ' ', '') LIKE ${`%${likeEscape(substring!.replace(/\s+/g, ''))}%`}`
+  return sql<SqlBool>`(${own} OR ${substringIn})`
+}
+
+function integer (text: string): number {
+  if (!/^[+-]?\d{1,9}$/.test(text.trim())) throw new QuerySyntaxError(`Invalid Number: ${text}`)
+  return Number(text)
+}
+
+/** Solr string fields: exact and case-sensitive; the columns that have an index of their own use it. */
+function exact (field: string, value: string, prefix: boolean): Cond {
+  if (prefix) {
+    return sql<SqlBool>`EXISTS (SELECT 1 FROM jsonb_array_elements_text(si.fields -> ${field}) v WHERE v LIKE ${likeEscape(value) + '%'})`
+  }
+  switch (field) {
+    case 'organization':
+      return sql<SqlBool>`si.organization = ${value}`
+    case 'capacity':
+      return value === 'public' ? sql<SqlBool>`NOT si.private` : value === 'private' ? sql<SqlBool>`si.private` : FALSE
+    case 'state':
+      return sql<SqlBool>`si.state = ${value}`
+    default:
+      return sql<SqlBool>`si.fields @> ${JSON.stringify({ [field]: [value] })}::jsonb`
+  }
+}
+
+function wildcard (field: string | null, pattern: string): Cond {
+  const like = wildcardToLike(pattern)
+  if (isTextField(field)) {
+    // Solr matches wildcards against single indexed words; the substring net is the closest here
+    const column = field === null || field === 'text' ? sql`si.body` : sql`lower(si.texts ->> ${field})`
+    return sql<SqlBool>`${column} LIKE ${`%${like.toLowerCase()}%`}`
+  }
+  return sql<SqlBool>`EXISTS (SELECT 1 FROM jsonb_array_elements_text(si.fields -> ${field}) v WHERE v LIKE ${like})`
+}
+
+function exists (field: string): Cond {
+  if (field in DATE_COLUMNS || field in INT_COLUMNS || field === 'capacity' || field === 'state') return TRUE
+  if (field === 'text') return TRUE
+  if (isTextField(field)) return sql<SqlBool>`si.texts ? ${field}`
+  return sql<SqlBool>`si.fields ? ${field}`
+}
+
+function range (field: string | null, lower: string | null, upper: string | null, incLower: boolean, incUpper: boolean, now: Date): Cond {
+  if (field === null) throw new QuerySyntaxError('a range needs a field')
+  const gt = incLower ? sql`>=` : sql`>`
+  const lt = incUpper ? sql`<=` : sql`<`
+  const bounds = (column: RawBuilder<unknown>, lo: unknown, hi: unknown): Cond => {
+    const parts: Cond[] = []
+    if (lo !== null) parts.push(sql<SqlBool>`${column} ${gt} ${lo}`)
+    if (hi !== null) parts.push(sql<SqlBool>`${column} ${lt} ${hi}`)
+    return parts.length ? sql<SqlBool>`(${sql.join(parts, sql` AND `)})` : TRUE
+  }
+  if (field in DATE_COLUMNS) {
+    const date = (s: string | null) => s === null ? null : parseSolrDate(s, now)
+    return bounds(sql.ref('si.' + DATE_COLUMNS[field]), date(lower), date(upper))
+  }
+  if (field in INT_COLUMNS) {
+    return bounds(sql.ref('si.' + INT_COLUMNS[field]), lower === null ? null : integer(lower), upper === null ? null : integer(upper))
+  }
+  // string order, as Solr compares string fields (by code point: COLLATE "C")
+  const inner = bounds(sql`v COLLATE "C"`, lower, upper)
+  const source = isTextField(field) ? sql`jsonb_build_array(si.texts -> ${field})` : sql`si.fields -> ${field}`
+  return sql<SqlBool>`EXISTS (SELECT 1 FROM jsonb_array_elements_text(${source}) v WHERE ${inner})`
+}

@@ -1,0 +1,133 @@
+/**
+ * One dataset's search_index row, built from the same parts as its
+ * package_show dict. Field names follow CKAN's Solr index
+ * (ckan/lib/search/index.py), so `fq` and `q` can name them as CKAN users do.
+ */
+import type { PackageParts } from '../ckan/dictize.js'
+import { GDC_DATASET_FIELD_NAMES } from '../catalog/gdc.js'
+import { segment } from './analyzer.js'
+
+export interface IndexDocument {
+  package_id: string
+  state: string
+  private: boolean
+  type: string
+  owner_org: string | null
+  creator_user_id: string | null
+  name: string
+  title: string
+  title_string: string
+  metadata_created: Date
+  metadata_modified: Date
+  num_resources: number
+  num_tags: number
+  organization: string | null
+  groups: string[]
+  tags: string[]
+  res_format: string[]
+  license_id: string | null
+  /** Solr string fields: exact, case-sensitive values */
+  fields: Record<string, string[]>
+  /** Solr text fields, segmented, for field-restricted text queries */
+  texts: Record<string, string>
+  /** segmented text of each weight: A title and name, B tags, C notes, D the rest */
+  weighted: [a: string, b: string, c: string, d: string]
+  body: string
+}
+
+/** CKAN index fields that are not extras (a dataset's extras are also indexed under their own key unless it is one of these). */
+const RESERVED = new Set(['id', 'name', 'title', 'notes', 'text', 'tags', 'groups', 'organization', 'owner_org', 'res_name',
+  'res_description', 'res_format', 'res_url', 'res_type', 'license_id', 'license', 'capacity', 'state', 'type', 'dataset_type',
+  'creator_user_id', 'metadata_created', 'metadata_modified', 'num_resources', 'num_tags', 'author', 'maintainer', 'url',
+  'version', 'site_id', 'permission_labels', 'index_id', 'data_dict', 'validated_data_dict'])
+
+/** Fields CKAN's Solr schema analyses as text rather than keeping as exact strings. */
+export const TEXT_FIELDS = new Set(['title', 'notes', 'author', 'maintainer', 'res_name', 'res_description', 'text'])
+
+const present = (values: (string | null | undefined)[]): string[] => values.filter((v): v is string => typeof v === 'string' && v !== '')
+
+export function indexDocument ({ pkg, organization, resources, tags, groups, license }: PackageParts): IndexDocument {
+  const tagNames = tags.map((t) => t.name).sort()
+  const groupNames = groups.map((g) => g.name).sort()
+  const formats = [...new Set(present(resources.map((r) => r.format)))]
+  const extras = pkg.extras as Record<string, string>
+  const gdc = pkg.gdc as Record<string, string | string[]>
+
+  const fields: Record<string, string[]> = {}
+  const put = (key: string, values: (string | null | undefined)[]) => {
+    const v = present(values)
+    if (v.length) fields[key] = [...new Set([...(fields[key] ?? []), ...v])]
+  }
+  put('id', [pkg.id])
+  put('name', [pkg.name])
+  put('owner_org', [pkg.owner_org])
+  put('organization', [organization?.name])
+  put('groups', groupNames)
+  put('tags', tagNames)
+  put('res_format', formats)
+  put('res_url', resources.map((r) => r.url))
+  put('res_type', resources.map((r) => r.resource_type))
+  put('license_id', [pkg.license_id])
+  put('license', [license?.title])
+  put('capacity', [pkg.private ? 'private' : 'public'])
+  put('state', [pkg.state])
+  put('type', [pkg.type])
+  put('dataset_type', [pkg.type])
+  put('creator_user_id', [pkg.creator_user_id])
+  put('url', [pkg.url])
+  put('version', [pkg.version])
+  put('site_id', ['default'])
+  for (const [key, value] of Object.entries(gdc)) put(key, Array.isArray(value) ? value : [value])
+  for (const [key, value] of Object.entries(extras)) {
+    put(`extras_${key}`, [value])
+    if (!RESERVED.has(key) && !GDC_DATASET_FIELD_NAMES.has(key)) put(key, [value])
+  }
+
+  const texts: Record<string, string> = {}
+  const text = (key: string, values: (string | null | undefined)[]) => {
+    const s = segment(present(values).join('\n'))
+    if (s) texts[key] = s
+  }
+  text('title', [pkg.title])
+  text('notes', [pkg.notes])
+  text('author', [pkg.author])
+  text('maintainer', [pkg.maintainer])
+  text('res_name', resources.map((r) => r.name))
+  text('res_description', resources.map((r) => r.description))
+  for (const [key, value] of Object.entries(extras)) text(`extras_${key}`, [value])
+
+  const gdcText = Object.values(gdc).flat()
+  const weighted: IndexDocument['weighted'] = [
+    segment(`${pkg.title}\n${pkg.name.replace(/[-_]/g, ' ')}`),
+    segment(tagNames.join('\n')),
+    segment(pkg.notes ?? ''),
+    segment(present([
+      organization?.title, organization?.name, ...groups.flatMap((g) => [g.title, g.name]),
+      ...resources.flatMap((r) => [r.name, r.description]), pkg.author, pkg.maintainer, ...Object.values(extras), ...gdcText
+    ]).join('\n'))
+  ]
+  return {
+    package_id: pkg.id,
+    state: pkg.state,
+    private: pkg.private,
+    type: pkg.type,
+    owner_org: pkg.owner_org,
+    creator_user_id: pkg.creator_user_id,
+    name: pkg.name,
+    title: pkg.title,
+    title_string: pkg.title.toLowerCase(),
+    metadata_created: pkg.metadata_created,
+    metadata_modified: pkg.metadata_modified,
+    num_resources: resources.length,
+    num_tags: tags.length,
+    organization: organization?.name ?? null,
+    groups: groupNames,
+    tags: tagNames,
+    res_format: formats,
+    license_id: pkg.license_id,
+    fields,
+    texts,
+    weighted,
+    body: [pkg.title, pkg.name, ...tagNames, organization?.title ?? '', pkg.notes ?? ''].join('\n').toLowerCase()
+  }
+}
