@@ -13,6 +13,19 @@ const SEARCH = [
   `
     CREATE EXTENSION IF NOT EXISTS pg_trgm
   `,
+  // CKAN's Solr text field stems English but keeps stop words, so that
+  // "the canals" still needs "canals" only as much as "the"; PostgreSQL's
+  // english configuration would drop them and leave such a query empty
+  `
+    CREATE TEXT SEARCH DICTIONARY opend_english_stem (TEMPLATE = snowball, Language = english)
+  `,
+  `
+    CREATE TEXT SEARCH CONFIGURATION opend_text (COPY = english)
+  `,
+  `
+    ALTER TEXT SEARCH CONFIGURATION opend_text
+      ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, word, hword, hword_part WITH opend_english_stem
+  `,
   `
     CREATE TABLE search_index (
       package_id text PRIMARY KEY REFERENCES packages(id) ON DELETE CASCADE,
@@ -78,4 +91,6 @@ export async function up (db: Kysely<any>): Promise<void> {
 export async function down (db: Kysely<any>): Promise<void> {
   await sql.raw('DROP TABLE search_meta').execute(db)
   await sql.raw('DROP TABLE search_index').execute(db)
+  await sql.raw('DROP TEXT SEARCH CONFIGURATION opend_text').execute(db)
+  await sql.raw('DROP TEXT SEARCH DICTIONARY opend_english_stem').execute(db)
 }

@@ -128,7 +128,7 @@ export function buildOpenApi (actions: readonly Action<any>[]): Json {
 
 function tagOf (name: string): string {
   if (name.startsWith('package') || name.startsWith('dataset') || name.startsWith('current_package')) return 'datasets'
-  if (name.startsWith('resource')) return 'resources'
+  if (name.startsWith('resource') || name === 'format_autocomplete') return 'resources'
   if (name.startsWith('organization') || name.startsWith('group') || name.startsWith('member')) return 'organizations and groups'
   if (name.startsWith('tag') || name.startsWith('license')) return 'tags and licenses'
   if (name.startsWith('user') || name.startsWith('api_token')) return 'users and tokens'

@@ -8,6 +8,8 @@ import apiTokenList from './token/api-token-list.js'
 import apiTokenRevoke from './token/api-token-revoke.js'
 import currentPackageListWithResources from './package/current-package-list-with-resources.js'
 import datasetPurge from './package/dataset-purge.js'
+import formatAutocomplete from './resource/format-autocomplete.js'
+import groupAutocomplete from './group/group-autocomplete.js'
 import groupCreate from './group/group-create.js'
 import groupDelete from './group/group-delete.js'
 import groupList from './group/group-list.js'
@@ -16,6 +18,7 @@ import groupShow from './group/group-show.js'
 import groupUpdate from './group/group-update.js'
 import licenseList from './license/license-list.js'
 import memberCreate from './member/member-create.js'
+import organizationAutocomplete from './organization/organization-autocomplete.js'
 import organizationCreate from './organization/organization-create.js'
 import organizationDelete from './organization/organization-delete.js'
 import organizationListForUser from './organization/organization-list-for-user.js'
@@ -24,6 +27,7 @@ import organizationMemberCreate from './organization/organization-member-create.
 import organizationPurge from './organization/organization-purge.js'
 import organizationShow from './organization/organization-show.js'
 import organizationUpdate from './organization/organization-update.js'
+import packageAutocomplete from './package/package-autocomplete.js'
 import packageCreate from './package/package-create.js'
 import packageDelete from './package/package-delete.js'
 import packageList from './package/package-list.js'
@@ -34,12 +38,15 @@ import packageUpdate from './package/package-update.js'
 import resourceCreate from './resource/resource-create.js'
 import resourceDelete from './resource/resource-delete.js'
 import resourcePatch from './resource/resource-patch.js'
+import resourceSearch from './resource/resource-search.js'
 import resourceShow from './resource/resource-show.js'
 import resourceUpdate from './resource/resource-update.js'
 import siteRead from './site/site-read.js'
 import statusShow from './site/status-show.js'
+import tagAutocomplete from './tag/tag-autocomplete.js'
 import tagDelete from './tag/tag-delete.js'
 import tagList from './tag/tag-list.js'
+import tagSearch from './tag/tag-search.js'
 import tagShow from './tag/tag-show.js'
 import userCreate from './user/user-create.js'
 import userShow from './user/user-show.js'
@@ -51,6 +58,8 @@ const list: Action<any>[] = [
   apiTokenRevoke,
   currentPackageListWithResources,
   datasetPurge,
+  formatAutocomplete,
+  groupAutocomplete,
   groupCreate,
   groupDelete,
   groupList,
@@ -59,6 +68,7 @@ const list: Action<any>[] = [
   groupUpdate,
   licenseList,
   memberCreate,
+  organizationAutocomplete,
   organizationCreate,
   organizationDelete,
   organizationListForUser,
@@ -67,6 +77,7 @@ const list: Action<any>[] = [
   organizationPurge,
   organizationShow,
   organizationUpdate,
+  packageAutocomplete,
   packageCreate,
   packageDelete,
   packageList,
@@ -77,12 +88,15 @@ const list: Action<any>[] = [
   resourceCreate,
   resourceDelete,
   resourcePatch,
+  resourceSearch,
   resourceShow,
   resourceUpdate,
   siteRead,
   statusShow,
+  tagAutocomplete,
   tagDelete,
   tagList,
+  tagSearch,
   tagShow,
   userCreate,
   userShow

@@ -13,6 +13,7 @@ import { materializePackages, packageIdsInGroup } from '../db/queries/packages.j
 import { canManageGroup, capacityIn, who } from './authz.js'
 import { extraValue, nameErrors, optText } from './validators.js'
 import { searchPackages } from '../search/package-search.js'
+import { containsPattern } from './like.js'
 import { idFirst, idOrName } from '../db/queries/lookup.js'
 import { findUser } from '../db/queries/users.js'
 
@@ -75,7 +76,7 @@ export async function listGroups (ctx: ActionContext, kind: GroupKind, p: ListPa
   const names = isOrg(kind) ? (p.organizations ?? p.groups) : p.groups
   if (names?.length) q = q.where('name', 'in', names)
   if (p.q) {
-    const like = `%${p.q.replace(/[\\%_]/g, (c) => '\\' + c)}%`
+    const like = containsPattern(p.q)
     q = q.where((eb) => eb.or([eb('name', 'ilike', like), eb('title', 'ilike', like), eb('description', 'ilike', like)]))
   }
   if (field === 'package_count') {

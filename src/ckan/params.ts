@@ -16,6 +16,7 @@ export type ParamKind =
   | 'boolean' // boolean_validator: true/yes/t/y/1, anything else false
   | 'truthy' // Python truthiness, as tag_list.all_fields uses it
   | 'list' // a list of strings, or a comma separated string
+  | 'strings' // a list of strings; one string is one item (values that may hold commas)
   | 'json' // any JSON value; GET callers send JSON text
   | 'object' // a JSON object (or JSON text of one)
   | 'any' // passed through untouched
@@ -46,6 +47,7 @@ export const P = {
   asbool: <O extends Opts = object>(o: O = {} as O) => param(Type.Boolean(doc(o)), 'asbool', o),
   boolean: <O extends Opts = object>(o: O = {} as O) => param(Type.Boolean(doc(o)), 'boolean', o),
   truthy: <O extends Opts = object>(o: O = {} as O) => param(Type.Boolean(doc(o)), 'truthy', o),
+  strings: <O extends Opts = object>(o: O = {} as O) => param(Type.Array(Type.String(), { ...doc(o), description: `${o.description ?? 'a list'} (a JSON list, or repeated keys; a single value is one item)` }), 'strings', o),
   list: <O extends Opts = object>(o: O = {} as O) => param(Type.Array(Type.String(), { ...doc(o), description: `${o.description ?? 'a list'} (a JSON list, repeated keys, or a comma separated string)` }), 'list', o),
   json: <O extends Opts = object>(o: O = {} as O) => param(Type.Unknown(doc(o)), 'json', o),
   object: <O extends Opts = object>(o: O = {} as O) => param(Type.Object({}, { additionalProperties: true, ...doc(o) }), 'object', o),
@@ -102,6 +104,18 @@ export function coerce (kind: ParamKind, v: unknown): unknown {
         try { return coerce('list', JSON.parse(v)) } catch { throw new ParamError(['Could not parse as valid JSON']) }
       }
       if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter((s) => s !== '')
+      if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number')) return v.map(String)
+      throw new ParamError(['Not a list'])
+    case 'strings':
+      if (typeof v === 'string') {
+        if (v.trim().startsWith('[')) {
+          try {
+            const parsed: unknown = JSON.parse(v)
+            if (Array.isArray(parsed)) return coerce('strings', parsed)
+          } catch {}
+        }
+        return [v]
+      }
       if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number')) return v.map(String)
       throw new ParamError(['Not a list'])
     case 'json':

@@ -6,12 +6,15 @@
  * `ท่องเที่ยว` would never be found inside `สถิติการท่องเที่ยวภายในประเทศ`.
  * ICU's word segmentation (Intl.Segmenter, in every official Node build)
  * splits it first; the words are joined with spaces and PostgreSQL's
- * `english` configuration then stems the Latin words (roads → road) and
+ * `opend_text` configuration then stems the Latin words (roads → road) and
  * leaves the Thai ones as they are.
  */
 
-/** The text search configuration every tsvector and tsquery is built with. */
-export const TS_CONFIG = 'english'
+/**
+ * The text search configuration every tsvector and tsquery is built with:
+ * English stemming without a stop-word list (migrations/*-search.ts).
+ */
+export const TS_CONFIG = 'opend_text'
 
 /**
  * Bump when the way documents are analysed changes, so that existing

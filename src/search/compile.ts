@@ -19,6 +19,7 @@ import { parseSolrDate } from './date-math.js'
 import { QuerySyntaxError, type QueryNode } from './lucene.js'
 import { TEXT_FIELDS } from './index-document.js'
 import { TS_CONFIG, hasThai, segment } from './analyzer.js'
+import { containsPattern, escapeLike, prefixPattern } from '../catalog/like.js'
 
 type Cond = RawBuilder<SqlBool>
 
@@ -41,17 +42,15 @@ const FALSE: Cond = sql<SqlBool>`false`
 const DATE_COLUMNS: Record<string, string> = { metadata_created: 'metadata_created', metadata_modified: 'metadata_modified' }
 const INT_COLUMNS: Record<string, string> = { num_resources: 'num_resources', num_tags: 'num_tags' }
 
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c)
-
 /** A Solr wildcard pattern (`*`, `?`, with `\*`, `\?`, `\\` literal) as a LIKE pattern. */
 function wildcardToLike (pattern: string): string {
   let out = ''
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]
-    if (c === '\\' && i + 1 < pattern.length) out += likeEscape(pattern[++i])
+    if (c === '\\' && i + 1 < pattern.length) out += escapeLike(pattern[++i])
     else if (c === '*') out += '%'
     else if (c === '?') out += '_'
-    else out += likeEscape(c)
+    else out += escapeLike(c)
   }
   return out
 }
@@ -116,13 +115,21 @@ function boolean (node: Extract<QueryNode, { type: 'bool' }>, scoring: boolean, 
 
 const isTextField = (field: string | null) => field === null || TEXT_FIELDS.has(field) || field.startsWith('extras_')
 
-/** The tsquery of an analysed term: a phrase of its words, the last one a prefix for `foo*`. */
-function tsquery (words: string[], prefix: boolean): RawBuilder<unknown> {
-  if (!prefix) return sql`phraseto_tsquery(${CONFIG}::regconfig, ${words.join(' ')})`
+/**
+ * The tsquery of an analysed term. A quoted phrase keeps its words in order;
+ * an unquoted term needs all its words anywhere, because the words of an
+ * unspaced Thai query (รายได้ครัวเรือน) need not be adjacent in a title
+ * (รายได้และรายจ่ายของครัวเรือน); ranking by cover density still puts adjacent
+ * words first. A trailing `*` makes the last word a prefix.
+ */
+function tsquery (words: string[], phrase: boolean, prefix: boolean): RawBuilder<unknown> {
+  const all = phrase ? 'phraseto_tsquery' : 'plainto_tsquery'
+  if (!prefix) return sql`${sql.raw(all)}(${CONFIG}::regconfig, ${words.join(' ')})`
   // a prefix is matched unstemmed, as Solr does not analyse wildcard terms
   const last = sql`${`'${words[words.length - 1].replaceAll("'", "''")}':*`}::tsquery`
   if (words.length === 1) return last
-  return sql`tsquery_phrase(phraseto_tsquery(${CONFIG}::regconfig, ${words.slice(0, -1).join(' ')}), ${last})`
+  const head = sql`${sql.raw(all)}(${CONFIG}::regconfig, ${words.slice(0, -1).join(' ')})`
+  return phrase ? sql`tsquery_phrase(${head}, ${last})` : sql`(${head} && ${last})`
 }
 
 function term (field: string | null, text: string, phrase: boolean, prefix: boolean, scored: ScoredTerm[] | null, now: Date): Cond | null {
@@ -134,10 +141,10 @@ function term (field: string | null, text: string, phrase: boolean, prefix: bool
   if (!isTextField(field)) return exact(field!, text, prefix)
   const words = segment(text)
   if (words === '') return null
-  const q = tsquery(words.split(' '), prefix)
+  const q = tsquery(words.split(' '), phrase, prefix)
   const substring = hasThai(text) ? text.toLowerCase().trim() : null
   scored?.push({ tsquery: q, substring })
-  const like = substring === null ? null : `%${likeEscape(substring)}%`
+  const like = substring === null ? null : containsPattern(substring)
   if (field === null || field === 'text') {
     const fts = sql<SqlBool>`si.fts @@ ${q}`
     return like === null ? fts : sql<SqlBool>`(${fts} OR si.body LIKE ${like})`
@@ -147,7 +154,7 @@ function term (field: string | null, text: string, phrase: boolean, prefix: bool
   if (like === null) return own
   const substringIn = field === 'title'
     ? sql<SqlBool>`si.title_string LIKE ${like}`
-    : sql<SqlBool>`replace(si.texts ->> ${field}, ' ', '') LIKE ${`%${likeEscape(substring!.replace(/\s+/g, ''))}%`}`
+    : sql<SqlBool>`replace(si.texts ->> ${field}, ' ', '') LIKE ${containsPattern(substring!.replace(/\s+/g, ''))}`
   return sql<SqlBool>`(${own} OR ${substringIn})`
 }
 
@@ -159,7 +166,7 @@ function integer (text: string): number {
 /** Solr string fields: exact and case-sensitive; the columns that have an index of their own use it. */
 function exact (field: string, value: string, prefix: boolean): Cond {
   if (prefix) {
-    return sql<SqlBool>`EXISTS (SELECT 1 FROM jsonb_array_elements_text(si.fields -> ${field}) v WHERE v LIKE ${likeEscape(value) + '%'})`
+    return sql<SqlBool>`EXISTS (SELECT 1 FROM jsonb_array_elements_text(si.fields -> ${field}) v WHERE v LIKE ${prefixPattern(value)})`
   }
   switch (field) {
     case 'organization':

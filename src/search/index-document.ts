@@ -44,6 +44,16 @@ const RESERVED = new Set(['id', 'name', 'title', 'notes', 'text', 'tags', 'group
 /** Fields CKAN's Solr schema analyses as text rather than keeping as exact strings. */
 export const TEXT_FIELDS = new Set(['title', 'notes', 'author', 'maintainer', 'res_name', 'res_description', 'text'])
 
+/**
+ * Bounds on what one dataset puts in the index. A tsvector holds at most
+ * 1 MB, and a trigram index entry per distinct trigram makes a megabyte of
+ * notes cost seconds to write; metadata that long is pasted data, and its
+ * start is what a search needs.
+ */
+const MAX_INDEXED_TEXT = 100_000
+const MAX_SUBSTRING_TEXT = 10_000
+const MAX_TITLE_STRING = 1_000
+
 const present = (values: (string | null | undefined)[]): string[] => values.filter((v): v is string => typeof v === 'string' && v !== '')
 
 export function indexDocument ({ pkg, organization, resources, tags, groups, license }: PackageParts): IndexDocument {
@@ -85,7 +95,7 @@ export function indexDocument ({ pkg, organization, resources, tags, groups, lic
 
   const texts: Record<string, string> = {}
   const text = (key: string, values: (string | null | undefined)[]) => {
-    const s = segment(present(values).join('\n'))
+    const s = segment(present(values).join('\n').slice(0, MAX_INDEXED_TEXT))
     if (s) texts[key] = s
   }
   text('title', [pkg.title])
@@ -97,11 +107,12 @@ export function indexDocument ({ pkg, organization, resources, tags, groups, lic
   for (const [key, value] of Object.entries(extras)) text(`extras_${key}`, [value])
 
   const gdcText = Object.values(gdc).flat()
+  const bounded = (t: string) => segment(t.slice(0, MAX_INDEXED_TEXT))
   const weighted: IndexDocument['weighted'] = [
-    segment(`${pkg.title}\n${pkg.name.replace(/[-_]/g, ' ')}`),
-    segment(tagNames.join('\n')),
-    segment(pkg.notes ?? ''),
-    segment(present([
+    bounded(`${pkg.title}\n${pkg.name.replace(/[-_]/g, ' ')}`),
+    bounded(tagNames.join('\n')),
+    bounded(pkg.notes ?? ''),
+    bounded(present([
       organization?.title, organization?.name, ...groups.flatMap((g) => [g.title, g.name]),
       ...resources.flatMap((r) => [r.name, r.description]), pkg.author, pkg.maintainer, ...Object.values(extras), ...gdcText
     ]).join('\n'))
@@ -115,7 +126,7 @@ export function indexDocument ({ pkg, organization, resources, tags, groups, lic
     creator_user_id: pkg.creator_user_id,
     name: pkg.name,
     title: pkg.title,
-    title_string: pkg.title.toLowerCase(),
+    title_string: pkg.title.slice(0, MAX_TITLE_STRING).toLowerCase(),
     metadata_created: pkg.metadata_created,
     metadata_modified: pkg.metadata_modified,
     num_resources: resources.length,
@@ -128,6 +139,6 @@ export function indexDocument ({ pkg, organization, resources, tags, groups, lic
     fields,
     texts,
     weighted,
-    body: [pkg.title, pkg.name, ...tagNames, organization?.title ?? '', pkg.notes ?? ''].join('\n').toLowerCase()
+    body: [pkg.title, pkg.name, ...tagNames, organization?.title ?? '', pkg.notes ?? ''].join('\n').slice(0, MAX_SUBSTRING_TEXT).toLowerCase()
   }
 }

@@ -11,9 +11,10 @@ import { type CompiledQuery, type Kysely, type RawBuilder, type SqlBool, sql } f
 import type { Caller } from '../ckan/action.js'
 import { SearchError, SearchQueryError } from '../ckan/errors.js'
 import type { Database } from '../db/database.js'
-import { compileQuery, type ScoredTerm } from './compile.js'
+import { type CompileOptions, type Compiled, compileQuery, type ScoredTerm } from './compile.js'
 import { QuerySyntaxError, parseDismax, parseLucene, usesDismax } from './lucene.js'
 import { visibilityFilter } from './visibility.js'
+import { containsPattern } from '../catalog/like.js'
 
 export const DEFAULT_SORT = 'score desc, metadata_modified desc'
 
@@ -35,6 +36,8 @@ export interface SearchOptions {
   facets?: FacetOptions
   includePrivate: boolean
   includeDrafts: boolean
+  /** CKAN looks for `+state` in `fq` (not fq_list) and then leaves the state filter to it */
+  fqHasState?: boolean
   /** for date math; tests pin it */
   now?: Date
 }
@@ -69,9 +72,10 @@ export function parseSort (sort: string | undefined): SortKey[] {
   })
 }
 
-function parse (text: string, dismax: boolean) {
+/** Parse and compile one q or fq; what Solr would refuse is CKAN's 400. */
+function compile (text: string, dismax: boolean, o: CompileOptions): Compiled {
   try {
-    return dismax ? parseDismax(text) : parseLucene(text)
+    return compileQuery(dismax ? parseDismax(text) : parseLucene(text), o)
   } catch (err) {
     if (err instanceof QuerySyntaxError) throw new SearchQueryError(err.message)
     throw err
@@ -83,9 +87,10 @@ function scoreOf (scored: ScoredTerm[]): RawBuilder<number> {
   if (scored.length === 0) return sql<number>`0`
   const any = scored.length === 1 ? scored[0].tsquery : sql`(${sql.join(scored.map((s) => s.tsquery), sql` || `)})`
   // Solr's qf: title and name ^4, tags ^2, the rest ^1 (tsvector weights A, B, C/D)
-  const parts: RawBuilder<unknown>[] = [sql`ts_rank('{0.1, 0.2, 0.5, 1.0}', si.fts, ${any})`]
+  // cover density: the words of a query close together rank above scattered ones
+  const parts: RawBuilder<unknown>[] = [sql`ts_rank_cd('{0.1, 0.2, 0.5, 1.0}', si.fts, ${any})`]
   for (const s of scored) {
-    if (s.substring !== null) parts.push(sql`CASE WHEN si.title_string LIKE ${`%${s.substring.replace(/[\\%_]/g, (c) => '\\' + c)}%`} THEN 0.05 ELSE 0 END`)
+    if (s.substring !== null) parts.push(sql`CASE WHEN si.title_string LIKE ${containsPattern(s.substring)} THEN 0.05 ELSE 0 END`)
   }
   return sql<number>`(${sql.join(parts, sql` + `)})`
 }
@@ -134,16 +139,16 @@ export async function compilePackageSearch (db: Kysely<Database>, user: Caller |
   let scored: ScoredTerm[] = []
   const q = (o.q ?? '').trim()
   if (q !== '' && q !== '*:*') {
-    const compiled = compileQuery(parse(q, usesDismax(q)), { now, score: true })
+    const compiled = compile(q, usesDismax(q), { now, score: true })
     conditions.push(compiled.where)
     scored = compiled.scored
   }
   const fq = (o.fq ?? []).filter((f) => f.trim() !== '')
-  for (const f of fq) conditions.push(compileQuery(parse(f, false), { now, score: false }).where)
+  for (const f of fq) conditions.push(compile(f, false, { now, score: false }).where)
   const visible = await visibilityFilter(db, user, {
     includePrivate: o.includePrivate,
     includeDrafts: o.includeDrafts,
-    fqHasState: fq.some((f) => f.includes('+state'))
+    fqHasState: o.fqHasState ?? false
   })
   const sorts = parseSort(o.sort)
   const facets = o.facets?.fields ?? []

@@ -3,7 +3,8 @@ import { defineAction } from '../../ckan/action.js'
 import { SearchError, SearchQueryError, ValidationError } from '../../ckan/errors.js'
 import { RawJson, asciiJson } from '../../ckan/json.js'
 import { P } from '../../ckan/params.js'
-import { DEFAULT_SORT, searchPackages } from '../../search/package-search.js'
+import { DEFAULT_SORT, type SearchOptions, searchPackages } from '../../search/package-search.js'
+import { ANY_PACKAGE } from '../../catalog/package-cache.js'
 import { PackageSchema } from '../../schemas/catalog.js'
 
 // ckan/lib/search/query.py VALID_SOLR_PARAMETERS plus the action's own schema
@@ -15,22 +16,22 @@ const ROWS_MAX = 1000
 export default defineAction({
   name: 'package_search',
   sideEffectFree: true,
-  help: 'Search datasets. q matches name, title and description (Thai words inside Thai text included); fq takes field:value filters such as organization:exat, tags:ทางด่วน, groups:logistic, res_format:CSV. facet.field (a JSON list) counts organization, groups, tags, res_format, license_id or any Thai GDC field over the whole result.\n\nrows defaults to 10 and is capped at 1000; unknown parameters answer 400 Search Query Error, as in CKAN.',
+  help: 'Search datasets with the Solr query syntax CKAN clients send. q without a colon is free text (every word must match, or all but one from three words on, as CKAN\'s dismax mm); with a colon it is a Lucene query: field:value on name, title, notes, tags, organization, groups, res_format, res_name, res_description, license_id, author, maintainer, state, type, extras_<key> and every Thai GDC field, "phrases", AND/OR/NOT/+/-, parentheses, *:*, trailing wildcards and ranges such as metadata_modified:[NOW-1YEAR TO NOW] or num_resources:[2 TO *]. fq and fq_list take the same syntax and filter without changing the ranking.\n\nThai text is segmented into words with ICU at index and query time, so ท่องเที่ยว finds สถิติการท่องเที่ยวภายในประเทศ; Thai terms also match as substrings, as data.go.th does. Latin words are stemmed (roads finds road). Ranking puts title matches above tags above descriptions, then the most recently modified.\n\nfacet.field (a JSON list) counts organization, groups, tags, res_format, license_id or any other indexed field over the whole result. rows defaults to 10 and is capped at 1000; unknown parameters, malformed sorts and unparsable queries answer 400 Search Query Error, as in CKAN.',
   params: Type.Object({
-    q: P.string({ description: 'search text; *:* or empty = everything', examples: ['ทางพิเศษ'] }),
-    fq: P.string({ description: 'filter query: field:value terms', examples: ['organization:exat'] }),
-    fq_list: P.list({ description: 'more filter queries' }),
+    q: P.string({ description: 'search text or a Lucene query; *:* or empty = everything', examples: ['ทางพิเศษ'] }),
+    fq: P.string({ description: 'filter query (Lucene syntax)', examples: ['organization:exat'] }),
+    fq_list: P.strings({ description: 'more filter queries' }),
     sort: P.string({ default: DEFAULT_SORT }),
     rows: P.natural({ default: 10 }),
     start: P.natural({ default: 0 }),
     facet: P.string({ default: 'true' }),
     'facet.field': P.json({ description: 'JSON list of fields to facet on' }),
-    'facet.limit': P.int({ default: 50 }),
+    'facet.limit': P.int({ default: 50, description: 'values per facet field; negative = all' }),
     'facet.mincount': P.natural({ default: 1 }),
     fl: P.list(),
     include_private: P.asbool({ default: false }),
     include_drafts: P.asbool({ default: false }),
-    include_deleted: P.asbool({ default: false }),
+    include_deleted: P.asbool({ default: false, description: 'accepted; deleted datasets are never indexed (CKAN\'s default, ckan.search.remove_deleted_packages)' }),
     use_default_schema: P.asbool()
   }),
   result: Type.Object({
@@ -41,11 +42,13 @@ export default defineAction({
     search_facets: Type.Record(Type.String(), Type.Unknown())
   }),
   example: { q: 'ทางพิเศษ', rows: 5 },
-  async handler (params, { db, user }) {
+  async handler (params, { db, user, packageCache }) {
     const invalid = Object.keys(params).filter((k) => !VALID.has(k) && !k.startsWith('ext_'))
     if (invalid.length) throw new SearchQueryError(`Invalid search parameters: [${invalid.map((k) => `'${k}'`).join(', ')}]`)
-    for (const k of ['q', 'fq'] as const) {
-      if (params[k]?.includes('{!')) throw new SearchError(`Local parameters are not supported in param '${k}'.`)
+    // ckan/lib/search/query.py: a string parameter starting with {! is a Solr local parameter
+    for (const [k, v] of Object.entries(params)) {
+      const values = Array.isArray(v) ? v : [v]
+      if (values.some((x) => typeof x === 'string' && x.trim().startsWith('{!'))) throw new SearchError(`Local parameters are not supported in param '${k}'.`)
     }
     const facetFields = params['facet.field']
     if (facetFields !== undefined && (!Array.isArray(facetFields) || !facetFields.every((f) => typeof f === 'string'))) {
@@ -55,16 +58,26 @@ export default defineAction({
     const fq = [params.fq ?? '', ...(params.fq_list ?? [])].filter(Boolean)
     const rows = Math.min(params.rows ?? 10, ROWS_MAX)
     const q = (params.q ?? '').trim()
-    const { count, dicts, facets } = await searchPackages(db, user, {
+    const options: SearchOptions = {
       facets: faceting ? { fields: [...new Set(facetFields as string[])], limit: params['facet.limit'] ?? 50, mincount: params['facet.mincount'] ?? 1 } : undefined,
-      q: q === '' || q === '""' || q === "''" ? undefined : q,
+      q: q === '' || q === '""' || q === "''" || q === '*:*' ? undefined : q,
       fq,
       rows,
       start: params.start ?? 0,
       sort: params.sort,
       includePrivate: params.include_private ?? false,
-      includeDrafts: params.include_drafts ?? false
-    })
+      includeDrafts: params.include_drafts ?? false,
+      fqHasState: params.fq?.includes('+state') ?? false
+    }
+    // The anonymous, unfiltered search (a portal's front page) counts facets
+    // over the whole catalog: kept until any dataset changes
+    const cacheKey = user === null && options.q === undefined && fq.length === 0
+      ? `package_search\u0000${JSON.stringify([options, params.fl ?? null])}`
+      : null
+    const cached = cacheKey ? packageCache?.get(cacheKey) : undefined
+    if (cached !== undefined) return new RawJson(cached)
+    const generation = packageCache?.generation ?? 0
+    const { count, dicts, facets } = await searchPackages(db, user, options)
     let results = `[${dicts.join(', ')}]`
     if (params.fl?.length) {
       const fl = params.fl
@@ -81,6 +94,8 @@ export default defineAction({
       title: f,
       items: [...items].sort((a, b) => (a.display_name < b.display_name ? 1 : a.display_name > b.display_name ? -1 : 0))
     }])))
-    return new RawJson(`{"count": ${count}, "facets": ${facetsJson}, "results": ${results}, "sort": ${asciiJson(sort)}, "search_facets": ${searchFacets}}`)
+    const body = `{"count": ${count}, "facets": ${facetsJson}, "results": ${results}, "sort": ${asciiJson(sort)}, "search_facets": ${searchFacets}}`
+    if (cacheKey) packageCache?.set(cacheKey, ANY_PACKAGE, body, generation)
+    return new RawJson(body)
   }
 })

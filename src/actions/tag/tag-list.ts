@@ -2,6 +2,7 @@ import Type from 'typebox'
 import { defineAction } from '../../ckan/action.js'
 import { NotFoundError } from '../../ckan/errors.js'
 import { P } from '../../ckan/params.js'
+import { containsPattern } from '../../catalog/like.js'
 import { NameList } from '../../schemas/catalog.js'
 
 export default defineAction({
@@ -24,7 +25,7 @@ export default defineAction({
       .innerJoin('packages', 'packages.id', 'package_tags.package_id')
       .where('packages.state', '=', 'active')
     const text = params.query ?? params.q
-    if (text) q = q.where('tags.name', 'ilike', `%${text.replace(/[\\%_]/g, (c) => '\\' + c)}%`)
+    if (text) q = q.where('tags.name', 'ilike', containsPattern(text))
     const rows = await q.orderBy('tags.name').execute()
     if (params.all_fields) return rows.map((r) => ({ id: r.id, name: r.name, vocabulary_id: null, display_name: r.name }))
     return rows.map((r) => r.name)
