@@ -7,7 +7,7 @@
  * until it commits, and an interrupted rebuild leaves the old index intact.
  * Writes to datasets wait for it.
  */
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Database } from '../db/database.js'
 import { loadPackageParts, materializePackages } from '../db/queries/packages.js'
@@ -51,6 +51,10 @@ export async function reindex (db: Kysely<Database>, o: ReindexOptions = {}): Pr
  * segmented one way would miss documents indexed the other way.
  */
 export async function ensureSearchIndex (db: Kysely<Database>, log: FastifyBaseLogger): Promise<void> {
+  const { rows } = await sql<{ trigrams: number }>`SELECT cardinality(show_trgm('ไทย')) AS trigrams`.execute(db)
+  if (rows[0].trigrams === 0) {
+    log.warn('the database\'s LC_CTYPE is not UTF-8: pg_trgm sees no Thai letters, so Thai substring matches cannot use their index (create the database with a UTF-8 locale such as C.UTF-8)')
+  }
   const built = await readIndexFingerprint(db)
   const wanted = analyzerFingerprint()
   if (built === wanted) return
