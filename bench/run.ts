@@ -1,9 +1,12 @@
 /**
- * `npm run bench`: opend against PostgreSQL, next to a bare Fastify route
- * serving the same bytes from memory, in the same run on the same machine.
+ * `npm run bench`: opend against PostgreSQL, in two scenarios (--scenario
+ * all|show|search, all by default), each on its own throwaway database
+ * opend_bench_<random>, with the real server in a child process.
  *
- * 1. build (tsc), create a throwaway database opend_bench_<random>, migrate,
- *    generate the catalog (bench/generate.ts)
+ * show: package_show and package_list next to a bare Fastify route serving
+ * the same bytes from memory, in the same run on the same machine.
+ * 1. build (tsc), create the database, migrate, generate the catalog
+ *    (bench/generate.ts, --datasets, 1000 by default)
  * 2. start `node dist/src/cli.js serve` on it, in a child process
  * 3. fetch, once, every URL the load will use from opend; start
  *    bench/baseline.ts (a child process too) serving those exact bytes
@@ -12,13 +15,25 @@
  *    package_list, opend and baseline alternating, 3 rounds; medians
  * 5. sequential latency: 500 requests on one connection (pipelining 1) to
  *    package_show and status_show, each round; medians
- * 6. print the table, write bench/results/latest.json, drop the database
- *    and stop the children, also on failure or Ctrl-C.
  *
- * Flags: --datasets N (1000) --rounds N (3) --duration S (10) --warmup S (2)
- *        --connections N (10) --sequential N (500) --no-build --tsx --keep-db --no-cache
+ * search: package_search on a bulk-generated catalog (--search-datasets,
+ * 100,000 by default), `opend reindex` timed, then bench/search.ts: Thai
+ * queries with three facets sequentially and with 10 clients, the
+ * organization filter, and the plans, every figure beside the same SQL run
+ * directly against PostgreSQL.
+ *
+ * Then print the tables, write bench/results/latest.json (and the plans to
+ * bench/results/search-plans.md), drop the databases and stop the children,
+ * also on failure or Ctrl-C.
+ *
+ * Flags: --scenario all|show|search --datasets N (1000) --search-datasets N (100000)
+ *        --rounds N (3) --duration S (10) --warmup S (2) --connections N (10)
+ *        --sequential N (500) --passes N (3) --no-build --tsx --keep-db
+ *        --search-db NAME (generate into, and keep, this database: a second run reuses the catalog)
+ *        --no-reindex (do not time `opend reindex`)
+ *        --no-cache
  * Environment: DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres) is
- * only used to create and drop the benchmark database.
+ * only used to create and drop the benchmark databases.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -33,7 +48,8 @@ import pg from 'pg'
 import { loadConfig } from '../src/config.js'
 import { openDatabase } from '../src/db/factory.js'
 import { migrateToLatest } from '../src/db/migrate.js'
-import { generate } from './generate.js'
+import { BULK_THRESHOLD, generate, generateBulk } from './generate.js'
+import { plansReport, runSearchScenario, searchReport, timeReindex } from './search.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const SITE_URL = 'https://opend.bench.example'
@@ -55,6 +71,11 @@ const { values: flags } = parseArgs({
     tsx: { type: 'boolean', default: false },
     'keep-db': { type: 'boolean', default: false },
     'no-cache': { type: 'boolean', default: false },
+    scenario: { type: 'string', default: 'all' },
+    'search-datasets': { type: 'string', default: '100000' },
+    passes: { type: 'string', default: '3' },
+    'search-db': { type: 'string' },
+    'no-reindex': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false }
   }
 })
@@ -71,8 +92,13 @@ const opts = {
   duration: positive('duration', flags.duration),
   warmup: Number(flags.warmup),
   connections: positive('connections', flags.connections),
-  sequential: positive('sequential', flags.sequential)
+  sequential: positive('sequential', flags.sequential),
+  searchDatasets: positive('search-datasets', flags['search-datasets']),
+  passes: positive('passes', flags.passes)
 }
+if (!['all', 'show', 'search'].includes(flags.scenario)) throw new Error(`--scenario must be all, show or search (got ${flags.scenario})`)
+const runShow = flags.scenario !== 'search'
+const runSearch = flags.scenario !== 'show'
 
 const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`)
 
@@ -97,7 +123,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 
 // ---------------------------------------------------------------- children
 
-interface Child { proc: ChildProcess, port: number, stderr: () => string }
+interface Child { proc: ChildProcess, port: number, stderr: () => string, stop: () => Promise<void> }
 
 /** Start a server process and wait for the line announcing its port. */
 function startChild (label: string, args: string[], env: NodeJS.ProcessEnv, portLine: RegExp): Promise<Child> {
@@ -128,7 +154,7 @@ function startChild (label: string, args: string[], env: NodeJS.ProcessEnv, port
       if (m) {
         clearTimeout(timer)
         proc.removeAllListeners('exit')
-        resolve({ proc, port: Number(m[1]), stderr: () => err })
+        resolve({ proc, port: Number(m[1]), stderr: () => err, stop })
       }
     })
   })
@@ -252,9 +278,39 @@ function shuffled<T> (xs: T[]): T[] {
 
 // ---------------------------------------------------------------- main
 
+/** A throwaway database (dropped at the end unless --keep-db), or the --search-db one, kept. */
+async function benchDatabase (admin: pg.Client, adminUrl: string, existing?: string): Promise<{ name: string, url: string }> {
+  let name = existing
+  if (name === undefined) {
+    name = `opend_bench_${randomBytes(4).toString('hex')}`
+    await admin.query(`CREATE DATABASE ${name}`)
+    log(`created database ${name}`)
+    if (!flags['keep-db']) {
+      const dropped = name
+      cleanups.push(async () => {
+        await admin.query(`DROP DATABASE IF EXISTS ${dropped} WITH (FORCE)`)
+        log(`dropped database ${dropped}`)
+      })
+    }
+  } else {
+    const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])
+    if (found.rowCount === 0) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`--search-db: not a plain database name: ${name}`)
+      await admin.query(`CREATE DATABASE ${name}`)
+      log(`created database ${name} (kept: --search-db)`)
+    }
+  }
+  const u = new URL(adminUrl)
+  u.pathname = `/${name}`
+  return { name, url: u.toString() }
+}
+
+const serveArgs = flags.tsx ? ['--import', 'tsx', 'src/cli.ts', 'serve'] : ['dist/src/cli.js', 'serve']
+
 async function main () {
   if (flags.help) {
-    process.stdout.write('usage: npm run bench -- [--datasets N] [--rounds N] [--duration S] [--warmup S] [--connections N] [--sequential N] [--no-build] [--tsx] [--keep-db] [--no-cache]\n')
+    process.stdout.write('usage: npm run bench -- [--scenario all|show|search] [--datasets N] [--search-datasets N] [--rounds N] [--duration S] [--warmup S]\n' +
+      '                        [--connections N] [--sequential N] [--passes N] [--no-build] [--tsx] [--keep-db] [--search-db NAME] [--no-reindex] [--no-cache]\n')
     return
   }
   const started = Date.now()
@@ -269,23 +325,64 @@ async function main () {
   }
   if (!flags.tsx && !existsSync(join(ROOT, 'dist/src/cli.js'))) throw new Error('dist/src/cli.js is missing: run npm run build')
 
-  // ---- database
   const admin = new pg.Client({ connectionString: adminUrl })
   await admin.connect()
   cleanups.push(() => admin.end())
   const pgVersion = (await admin.query<{ version: string }>('SELECT version()')).rows[0].version
-  const dbName = `opend_bench_${randomBytes(4).toString('hex')}`
-  await admin.query(`CREATE DATABASE ${dbName}`)
-  if (!flags['keep-db']) {
-    cleanups.push(async () => {
-      await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
-      log(`dropped database ${dbName}`)
-    })
+  // the server's memory settings decide how much of a 100,000-dataset index stays in its cache
+  const pgSettings = Object.fromEntries((await admin.query<{ name: string, setting: string }>(
+    "SELECT name, current_setting(name) AS setting FROM pg_settings WHERE name IN ('shared_buffers', 'work_mem', 'effective_cache_size', 'max_parallel_workers_per_gather', 'jit') ORDER BY name"
+  )).rows.map((r) => [r.name, r.setting]))
+
+  const lines: string[] = []
+  const show = runShow ? await showScenario(admin, adminUrl) : null
+  if (show) lines.push(...show.lines)
+  const search = runSearch ? await searchScenarioRun(admin, adminUrl) : null
+  if (search) lines.push(...search.lines)
+
+  const cpus = os.cpus()
+  const loadAtEnd = os.loadavg()
+  const machine = {
+    cpus: os.availableParallelism(),
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30 * 10) / 10,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    postgres: pgVersion,
+    postgresSettings: pgSettings,
+    loadavgAtStart: loadAtStart.map((x) => Math.round(x * 100) / 100),
+    loadavgAtEnd: loadAtEnd.map((x) => Math.round(x * 100) / 100)
   }
-  const u = new URL(adminUrl)
-  u.pathname = `/${dbName}`
-  const benchUrl = u.toString()
-  log(`created database ${dbName}`)
+  const commit = git('rev-parse', '--short', 'HEAD')
+  const dirty = git('status', '--porcelain', '--', 'src', 'migrations') !== ''
+  const results = {
+    date: new Date().toISOString(),
+    command: `npm run bench${process.argv.slice(2).length ? ' -- ' + process.argv.slice(2).join(' ') : ''}`,
+    opend: { commit: commit + (dirty ? '+uncommitted changes' : ''), server: serveArgs.join(' ') },
+    machine,
+    ...(show ? { show: show.results } : {}),
+    ...(search ? { search: search.results } : {}),
+    seconds: Math.round((Date.now() - started) / 1000)
+  }
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true })
+  writeFileSync(join(ROOT, 'bench/results/latest.json'), JSON.stringify(results, null, 2) + '\n')
+  if (search) writeFileSync(join(ROOT, 'bench/results/search-plans.md'), search.plans)
+
+  const header = [
+    '',
+    `opend ${results.opend.commit} (${results.opend.server})`,
+    `machine: ${machine.cpus} CPUs, ${machine.cpuModel}, ${machine.memoryGiB} GiB, node ${machine.node}`,
+    `         ${pgVersion.split(',')[0]}; load average ${fmt(loadAtStart[0])} at start, ${fmt(loadAtEnd[0])} at end (other processes share the CPUs: compare ratios)`,
+    `         PostgreSQL settings: ${Object.entries(pgSettings).map(([k, v]) => `${k}=${v}`).join(', ')}`
+  ]
+  lines.push('')
+  lines.push(`results written to bench/results/latest.json${search ? ', the plans to bench/results/search-plans.md' : ''} (${results.seconds} s)`)
+  process.stdout.write([...header, ...lines].join('\n') + '\n')
+}
+
+/** package_show and package_list against a bare Fastify route serving the same bytes. */
+async function showScenario (admin: pg.Client, adminUrl: string) {
+  const { name: dbName, url: benchUrl } = await benchDatabase(admin, adminUrl)
 
   // --no-cache measures the database path of every request (OPEND_PACKAGE_CACHE=false)
   const env = { DATABASE_URL: benchUrl, OPEND_SITE_URL: SITE_URL, OPEND_DEMO: 'false', LOG_LEVEL: 'warn', OPEND_PACKAGE_CACHE: flags['no-cache'] ? 'false' : 'true' }
@@ -295,7 +392,9 @@ async function main () {
   try {
     await migrateToLatest(db.kysely)
     log(`generating ${opts.datasets} datasets`)
-    gen = await generate(db.kysely, config, { datasets: opts.datasets, concurrency: 6 })
+    gen = opts.datasets > BULK_THRESHOLD
+      ? await generateBulk(db.kysely, config, { datasets: opts.datasets })
+      : await generate(db.kysely, config, { datasets: opts.datasets, concurrency: 6 })
     // the steady state autovacuum reaches on a running catalog: the bulk load's
     // dead row versions gone, planner statistics fresh
     await sql`VACUUM ANALYZE`.execute(db.kysely)
@@ -305,7 +404,6 @@ async function main () {
   log(`generated ${gen.created} datasets with ${gen.resources} resources in ${(gen.ms / 1000).toFixed(1)} s`)
 
   // ---- opend
-  const serveArgs = flags.tsx ? ['--import', 'tsx', 'src/cli.ts', 'serve'] : ['dist/src/cli.js', 'serve']
   const opend = await startChild('opend', serveArgs, { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1' }, /listening on http:\/\/127\.0\.0\.1:(\d+)/)
   const opendUrl = `http://127.0.0.1:${opend.port}`
   log(`opend is listening on ${opendUrl}`)
@@ -407,20 +505,6 @@ async function main () {
     cpuUsPerRequestServer: median(xs.map((x) => x.cpuUsPerRequest?.server ?? NaN)),
     cpuUsPerRequestPostgres: median(xs.map((x) => x.cpuUsPerRequest?.postgres ?? NaN))
   })
-  const cpus = os.cpus()
-  const loadAtEnd = os.loadavg()
-  const machine = {
-    cpus: os.availableParallelism(),
-    cpuModel: cpus[0]?.model ?? 'unknown',
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30 * 10) / 10,
-    os: `${os.type()} ${os.release()} ${os.arch()}`,
-    node: process.version,
-    postgres: pgVersion,
-    loadavgAtStart: loadAtStart.map((x) => Math.round(x * 100) / 100),
-    loadavgAtEnd: loadAtEnd.map((x) => Math.round(x * 100) / 100)
-  }
-  const commit = git('rev-parse', '--short', 'HEAD')
-  const dirty = git('status', '--porcelain', '--', 'src', 'migrations') !== ''
   const throughput = Object.fromEntries((Object.keys(load) as Scenario[]).map((sc) => {
     const o = summarize(load[sc].opend)
     const b = summarize(load[sc].baseline)
@@ -442,10 +526,6 @@ async function main () {
   }))
   const showRatio = throughput.package_show.ratio
   const results = {
-    date: new Date().toISOString(),
-    command: `npm run bench${process.argv.slice(2).length ? ' -- ' + process.argv.slice(2).join(' ') : ''}`,
-    opend: { commit: commit + (dirty ? '+uncommitted changes' : ''), server: serveArgs.join(' ') },
-    machine,
     settings: { ...opts, sampleNames: showPaths.length, siteUrl: SITE_URL },
     catalog: {
       datasets: gen.created,
@@ -460,17 +540,15 @@ async function main () {
       packageShowThroughputRatio: { value: showRatio, min: BAR_THROUGHPUT_RATIO, pass: showRatio >= BAR_THROUGHPUT_RATIO },
       packageShowSequentialMedianMs: { value: sequential.package_show.opend.median, max: sequential.package_show.bar, pass: sequential.package_show.pass },
       statusShowSequentialMedianMs: { value: sequential.status_show.opend.median, max: sequential.status_show.bar, pass: sequential.status_show.pass }
-    },
-    seconds: Math.round((Date.now() - started) / 1000)
+    }
   }
-  mkdirSync(join(ROOT, 'bench/results'), { recursive: true })
-  writeFileSync(join(ROOT, 'bench/results/latest.json'), JSON.stringify(results, null, 2) + '\n')
+  await opend.stop()
+  await baseline.stop()
 
   const lines: string[] = []
   lines.push('')
-  lines.push(`opend ${results.opend.commit} (${results.opend.server}) vs bare Fastify serving the same bytes`)
-  lines.push(`machine: ${machine.cpus} CPUs, ${machine.cpuModel}, ${machine.memoryGiB} GiB, node ${machine.node}`)
-  lines.push(`         ${pgVersion.split(',')[0]}; load average ${fmt(loadAtStart[0])} at start, ${fmt(loadAtEnd[0])} at end (other processes share the CPUs: compare ratios)`)
+  lines.push('## package_show and package_list: opend vs bare Fastify serving the same bytes')
+  lines.push('')
   lines.push(`catalog: ${gen.created} datasets, ${gen.resources} resources; package_show bodies ${results.catalog.packageShowBytes.min}-${results.catalog.packageShowBytes.max} bytes (median ${results.catalog.packageShowBytes.median}), package_list ${results.catalog.packageListBytes} bytes`)
   lines.push(`load: ${opts.connections} connections, pipelining 1, ${opts.warmup} s warm-up + ${opts.duration} s, ${opts.rounds} rounds alternating; medians of the rounds`)
   lines.push('')
@@ -495,8 +573,93 @@ async function main () {
   lines.push('')
   lines.push(`bar: package_show throughput ${fmt(showRatio)} x baseline (need ≥ ${BAR_THROUGHPUT_RATIO}): ${results.bar.packageShowThroughputRatio.pass ? 'met' : 'MISSED'}; ` +
     `package_show sequential median ${fmt(sequential.package_show.opend.median, 3)} ms (need ≤ ${fmt(sequential.package_show.bar, 1)}): ${sequential.package_show.pass ? 'met' : 'MISSED'}`)
-  lines.push(`results written to bench/results/latest.json (${results.seconds} s)`)
-  process.stdout.write(lines.join('\n') + '\n')
+  return { results, lines }
+}
+
+/**
+ * package_search on a bulk-generated catalog (--search-datasets, 100,000 by
+ * default): `opend reindex` timed, then bench/search.ts against the server,
+ * every figure beside the same SQL run directly.
+ */
+async function searchScenarioRun (admin: pg.Client, adminUrl: string) {
+  const { name: dbName, url } = await benchDatabase(admin, adminUrl, flags['search-db'])
+  const env = { DATABASE_URL: url, OPEND_SITE_URL: SITE_URL, OPEND_DEMO: 'false', LOG_LEVEL: 'warn' }
+  const config = loadConfig({ ...env, PORT: '0' })
+  const db = await openDatabase({ databaseUrl: url, dataDir: os.tmpdir(), poolSize: 4 })
+  let gen
+  try {
+    await migrateToLatest(db.kysely)
+    log(`search: generating ${opts.searchDatasets} datasets (bulk: rows, then dicts and index)`)
+    let shown = 0
+    gen = await generateBulk(db.kysely, config, {
+      datasets: opts.searchDatasets,
+      onProgress: (phase, n, t) => {
+        if (n === t || Date.now() - shown > 15_000) {
+          shown = Date.now()
+          log(`search: ${phase === 'insert' ? 'rows' : 'dicts and index'} ${n}/${t}`)
+        }
+      }
+    })
+    await sql`VACUUM ANALYZE`.execute(db.kysely)
+  } finally {
+    await db.close()
+  }
+  log(`search: generated ${gen.created} datasets (${gen.skipped} already there) with ${gen.resources} resources in ${(gen.ms / 1000).toFixed(1)} s`)
+
+  // `opend reindex`, the command the issue names, on the whole catalog
+  let reindex = null
+  if (!flags['no-reindex']) {
+    const cli = flags.tsx ? ['--import', 'tsx', 'src/cli.ts'] : ['dist/src/cli.js']
+    log('search: timing opend reindex')
+    reindex = await timeReindex(cli, { ...process.env, ...env }, ROOT)
+    log(`search: opend reindex took ${reindex.seconds.toFixed(1)} s (${reindex.output})`)
+  }
+  // the replaced index rows vacuumed away and statistics fresh, as autovacuum leaves a running catalog
+  const vac = new pg.Client({ connectionString: url })
+  await vac.connect()
+  try {
+    await vac.query('VACUUM ANALYZE')
+  } finally {
+    await vac.end()
+  }
+
+  const opend = await startChild('opend', serveArgs, { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1' }, /listening on http:\/\/127\.0\.0\.1:(\d+)/)
+  const opendUrl = `http://127.0.0.1:${opend.port}`
+  log(`search: opend is listening on ${opendUrl}`)
+  const backends = async () => (await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [dbName])).rows.map((r) => r.pid)
+  const results = await runSearchScenario({
+    opendUrl,
+    databaseUrl: url,
+    // src/server.ts opens its pool with the factory's default size
+    poolSize: 10,
+    passes: opts.passes,
+    rounds: opts.rounds,
+    duration: opts.duration,
+    warmup: opts.warmup,
+    connections: opts.connections,
+    log,
+    cpu: async () => {
+      const pids = await backends()
+      const server0 = cpuSeconds(opend.proc.pid)
+      const pg0 = cpuByPid(pids)
+      return async () => {
+        const server1 = cpuSeconds(opend.proc.pid)
+        return server0 === null || server1 === null ? null : { server: server1 - server0, postgres: cpuDelta(pg0, cpuByPid(pids)) }
+      }
+    }
+  })
+  await opend.stop()
+  const lines = ['', '## package_search: opend over HTTP vs the same SQL run directly against PostgreSQL', '', ...searchReport(results, reindex)]
+  return {
+    results: {
+      settings: { datasets: opts.searchDatasets, passes: opts.passes, rounds: opts.rounds, duration: opts.duration, warmup: opts.warmup, connections: opts.connections, database: flags['search-db'] ?? 'throwaway' },
+      generate: gen,
+      reindex,
+      ...results
+    },
+    lines,
+    plans: plansReport(results)
+  }
 }
 
 try {

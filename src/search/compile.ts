@@ -89,9 +89,13 @@ function boolean (node: Extract<QueryNode, { type: 'bool' }>, scoring: boolean, 
   const must: Cond[] = []
   const should: Cond[] = []
   const mustNot: Cond[] = []
+  let droppedShould = 0
   for (const c of node.clauses) {
     const cond = walk(c.node, scoring && c.occur !== 'must_not', scored, now)
-    if (cond === null) continue
+    if (cond === null) {
+      if (c.occur === 'should') droppedShould++
+      continue
+    }
     if (c.occur === 'must') must.push(cond)
     else if (c.occur === 'should') should.push(cond)
     else mustNot.push(sql<SqlBool>`NOT coalesce(${cond}, false)`)
@@ -99,7 +103,8 @@ function boolean (node: Extract<QueryNode, { type: 'bool' }>, scoring: boolean, 
   const parts = [...must, ...mustNot]
   if (should.length) {
     const any = should.length === 1 ? should[0] : sql<SqlBool>`(${sql.join(should, sql` OR `)})`
-    const mm = node.minShouldMatch
+    // a clause that analysed to nothing no longer counts towards dismax's mm
+    const mm = node.minShouldMatch === undefined ? undefined : Math.max(1, node.minShouldMatch - droppedShould)
     if (mm !== undefined && mm > 1) {
       // the OR lets PostgreSQL narrow the rows with its indexes before counting
       const count = sql.join(should.map((s) => sql`coalesce(${s}, false)::int`), sql` + `)

@@ -44,13 +44,17 @@ export interface SearchOptions {
 
 export interface SearchResult { count: number, dicts: string[], facets: Map<string, FacetItem[]> }
 
-/** Sortable fields and the index columns behind them. */
+/**
+ * Sortable fields and the index columns behind them. Solr sorts its string
+ * fields (name, title_string: the title as written) by code point, which
+ * the text columns get with COLLATE "C".
+ */
 const SORT_FIELDS: Record<string, string> = {
   score: 'score',
   metadata_modified: 'metadata_modified',
   metadata_created: 'metadata_created',
   name: 'name',
-  title_string: 'title_string',
+  title_string: 'title',
   num_resources: 'num_resources',
   num_tags: 'num_tags'
 }
@@ -154,7 +158,8 @@ export async function compilePackageSearch (db: Kysely<Database>, user: Caller |
   const facets = o.facets?.fields ?? []
   const needsFields = facets.some((f) => !['organization', 'groups', 'tags', 'res_format', 'license_id'].includes(f))
   const where = sql.join([visible, ...conditions], sql` AND `)
-  const order = (table: string) => sql.join([...sorts.map((s) => sql`${sql.ref(`${table}.${s.column}`)} ${sql.raw(s.dir)}`), sql.ref(`${table}.package_id`)])
+  const collate = (column: string) => ['name', 'title'].includes(column) ? sql` COLLATE "C"` : sql``
+  const order = (table: string) => sql.join([...sorts.map((s) => sql`${sql.ref(`${table}.${s.column}`)}${collate(s.column)} ${sql.raw(s.dir)}`), sql.ref(`${table}.package_id`)])
   const sortColumns = [...new Set(sorts.map((s) => s.column))]
   // with facets, the matched rows are read once and shared; without, PostgreSQL
   // may walk an index in sort order and stop after the page
@@ -162,7 +167,7 @@ export async function compilePackageSearch (db: Kysely<Database>, user: Caller |
   const facetColumns = facets.map((f, i) => sql`, ${facetQuery(f, o.facets!)} AS ${sql.ref(`facet_${i}`)}`)
   return sql`
     WITH m AS ${materialized} (
-      SELECT si.package_id, si.metadata_modified, si.metadata_created, si.name, si.title_string, si.num_resources, si.num_tags,
+      SELECT si.package_id, si.metadata_modified, si.metadata_created, si.name, si.title, si.num_resources, si.num_tags,
         si.organization, si.groups, si.tags, si.res_format, si.license_id, ${needsFields ? sql`si.fields` : sql`NULL::jsonb AS fields`},
         ${scoreOf(scored)} AS score
       FROM search_index si WHERE ${where}
