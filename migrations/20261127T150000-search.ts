@@ -26,6 +26,10 @@ const SEARCH = [
     ALTER TEXT SEARCH CONFIGURATION opend_text
       ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, word, hword, hword_part WITH opend_english_stem
   `,
+  // Two tables: what every search reads (visibility, sorting, facets) is
+  // narrow, so a filter or a facet over thousands of rows reads few pages;
+  // the text a query matches against lives beside it, read only when a
+  // query has text in it
   `
     CREATE TABLE search_index (
       package_id text PRIMARY KEY REFERENCES packages(id) ON DELETE CASCADE,
@@ -47,34 +51,47 @@ const SEARCH = [
       groups text[] NOT NULL,
       tags text[] NOT NULL,
       res_format text[] NOT NULL,
-      license_id text,
-      -- every string field as {"field": ["value", ...]}, for exact field:value matches
-      fields jsonb NOT NULL,
-      -- every text field as {"field": "segmented text"}, to recheck field-restricted text queries
-      texts jsonb NOT NULL,
-      -- weighted: A title and name, B tags, C notes, D everything else
-      fts tsvector NOT NULL,
-      -- lower-cased title, tags, notes and organization title: the trigram substring net
-      body text NOT NULL
+      license_id text
     )
   `,
   `
-    CREATE INDEX search_index_fts ON search_index USING gin (fts)
-  `,
-  `
-    CREATE INDEX search_index_body ON search_index USING gin (body gin_trgm_ops)
-  `,
-  `
     CREATE INDEX search_index_title ON search_index USING gin (title_string gin_trgm_ops)
-  `,
-  `
-    CREATE INDEX search_index_fields ON search_index USING gin (fields jsonb_path_ops)
   `,
   `
     CREATE INDEX search_index_organization ON search_index (organization)
   `,
   `
     CREATE INDEX search_index_modified ON search_index (metadata_modified DESC)
+  `,
+  `
+    CREATE TABLE search_text (
+      package_id text PRIMARY KEY REFERENCES search_index(package_id) ON DELETE CASCADE,
+      -- weighted: A title and name, B tags, C notes, D everything else
+      fts tsvector NOT NULL,
+      -- lower-cased title, tags, organization title and the start of the notes: the trigram substring net
+      body text NOT NULL,
+      -- every string field as {"field": ["value", ...]}, for exact field:value matches
+      fields jsonb NOT NULL,
+      -- the smaller text fields (author, resources, extras) as {"field": "segmented text"}, to recheck field-restricted queries
+      texts jsonb NOT NULL
+    )
+  `,
+  // kept in the row (compressed) rather than in TOAST: every candidate row
+  // of a text query reads both, and a TOAST fetch per row costs more than the match
+  `
+    ALTER TABLE search_text ALTER COLUMN fts SET STORAGE MAIN
+  `,
+  `
+    ALTER TABLE search_text ALTER COLUMN body SET STORAGE MAIN
+  `,
+  `
+    CREATE INDEX search_text_fts ON search_text USING gin (fts)
+  `,
+  `
+    CREATE INDEX search_text_body ON search_text USING gin (body gin_trgm_ops)
+  `,
+  `
+    CREATE INDEX search_text_fields ON search_text USING gin (fields jsonb_path_ops)
   `,
   `
     CREATE TABLE search_meta (
@@ -90,6 +107,7 @@ export async function up (db: Kysely<any>): Promise<void> {
 
 export async function down (db: Kysely<any>): Promise<void> {
   await sql.raw('DROP TABLE search_meta').execute(db)
+  await sql.raw('DROP TABLE search_text').execute(db)
   await sql.raw('DROP TABLE search_index').execute(db)
   await sql.raw('DROP TEXT SEARCH CONFIGURATION opend_text').execute(db)
   await sql.raw('DROP TEXT SEARCH DICTIONARY opend_english_stem').execute(db)

@@ -146,11 +146,15 @@ export interface SearchIndexTable {
   tags: string[]
   res_format: string[]
   license_id: string | null
-  fields: Json<Record<string, string[]>>
-  texts: Json<Record<string, string>>
+}
+
+export interface SearchTextTable {
+  package_id: string
   /** written by src/db/queries/search-index.ts in SQL (setweight(to_tsvector(...))) */
   fts: ColumnType<string, never, never>
   body: string
+  fields: Json<Record<string, string[]>>
+  texts: Json<Record<string, string>>
 }
 
 export interface SearchMetaTable {
@@ -170,6 +174,7 @@ export interface Database {
   package_tags: PackageTagTable
   package_groups: PackageGroupTable
   search_index: SearchIndexTable
+  search_text: SearchTextTable
   search_meta: SearchMetaTable
 }
 

@@ -27,6 +27,16 @@ export interface Compiled {
   where: Cond
   /** text queries that count towards the score (not under a NOT) */
   scored: ScoredTerm[]
+  /** the condition reads search_text (aliased `st`), which must then be joined */
+  usesText: boolean
+}
+
+interface Ctx { now: Date, scored: ScoredTerm[], usesText: boolean }
+
+/** A column of search_text, noting that the query needs the join. */
+function st (ctx: Ctx, column: 'fts' | 'body' | 'fields' | 'texts'): RawBuilder<unknown> {
+  ctx.usesText = true
+  return sql.ref(`st.${column}`)
 }
 
 export interface ScoredTerm {
@@ -62,36 +72,36 @@ export interface CompileOptions {
 }
 
 export function compileQuery (node: QueryNode, o: CompileOptions): Compiled {
-  const scored: ScoredTerm[] = []
-  const where = walk(node, o.score, scored, o.now)
-  return { where: where ?? TRUE, scored }
+  const ctx: Ctx = { now: o.now, scored: [], usesText: false }
+  const where = walk(node, o.score, ctx)
+  return { where: where ?? TRUE, scored: ctx.scored, usesText: ctx.usesText }
 }
 
 /** null: the node analysed to nothing (a term of punctuation only), and Solr drops such clauses. */
-function walk (node: QueryNode, scoring: boolean, scored: ScoredTerm[], now: Date): Cond | null {
+function walk (node: QueryNode, scoring: boolean, ctx: Ctx): Cond | null {
   switch (node.type) {
     case 'all':
       return TRUE
     case 'bool':
-      return boolean(node, scoring, scored, now)
+      return boolean(node, scoring, ctx)
     case 'term':
-      return term(node.field, node.text, node.phrase, node.prefix, scoring ? scored : null, now)
+      return term(node.field, node.text, node.phrase, node.prefix, scoring, ctx)
     case 'wildcard':
-      return wildcard(node.field, node.pattern)
+      return wildcard(node.field, node.pattern, ctx)
     case 'exists':
-      return exists(node.field)
+      return exists(node.field, ctx)
     case 'range':
-      return range(node.field, node.lower, node.upper, node.includeLower, node.includeUpper, now)
+      return range(node.field, node.lower, node.upper, node.includeLower, node.includeUpper, ctx)
   }
 }
 
-function boolean (node: Extract<QueryNode, { type: 'bool' }>, scoring: boolean, scored: ScoredTerm[], now: Date): Cond | null {
+function boolean (node: Extract<QueryNode, { type: 'bool' }>, scoring: boolean, ctx: Ctx): Cond | null {
   const must: Cond[] = []
   const should: Cond[] = []
   const mustNot: Cond[] = []
   let droppedShould = 0
   for (const c of node.clauses) {
-    const cond = walk(c.node, scoring && c.occur !== 'must_not', scored, now)
+    const cond = walk(c.node, scoring && c.occur !== 'must_not', ctx)
     if (cond === null) {
       if (c.occur === 'should') droppedShould++
       continue
@@ -105,7 +115,16 @@ function boolean (node: Extract<QueryNode, { type: 'bool' }>, scoring: boolean, 
     const any = should.length === 1 ? should[0] : sql<SqlBool>`(${sql.join(should, sql` OR `)})`
     // a clause that analysed to nothing no longer counts towards dismax's mm
     const mm = node.minShouldMatch === undefined ? undefined : Math.max(1, node.minShouldMatch - droppedShould)
-    if (mm !== undefined && mm > 1) {
+    if (mm !== undefined && mm >= should.length) {
+      // every word of a short free-text query is required: a plain AND, which
+      // PostgreSQL answers by intersecting its index scans
+      parts.push(...should)
+    } else if (mm !== undefined && mm === should.length - 1 && should.length <= 5) {
+      // all but one of three to five words: the OR of each way to leave one
+      // out, still answerable from the indexes
+      const combos = should.map((_, skip) => sql<SqlBool>`(${sql.join(should.filter((__, i) => i !== skip), sql` AND `)})`)
+      parts.push(sql<SqlBool>`(${sql.join(combos, sql` OR `)})`)
+    } else if (mm !== undefined && mm > 1) {
       // the OR lets PostgreSQL narrow the rows with its indexes before counting
       const count = sql.join(should.map((s) => sql`coalesce(${s}, false)::int`), sql` + `)
       parts.push(any, sql<SqlBool>`(${count}) >= ${mm}`)
@@ -137,29 +156,36 @@ function tsquery (words: string[], phrase: boolean, prefix: boolean): RawBuilder
   return phrase ? sql`tsquery_phrase(${head}, ${last})` : sql`(${head} && ${last})`
 }
 
-function term (field: string | null, text: string, phrase: boolean, prefix: boolean, scored: ScoredTerm[] | null, now: Date): Cond | null {
+/** tsvector weights of the text fields that have one (index-document.ts) */
+const WEIGHTS: Record<string, string> = { title: '{a}', notes: '{c}' }
+
+function term (field: string | null, text: string, phrase: boolean, prefix: boolean, scoring: boolean, ctx: Ctx): Cond | null {
   if (field !== null && field in DATE_COLUMNS) {
     if (prefix) throw new QuerySyntaxError(`Invalid Date String: '${text}*'`)
-    return sql<SqlBool>`${sql.ref('si.' + DATE_COLUMNS[field])} = ${parseSolrDate(text, now)}`
+    return sql<SqlBool>`${sql.ref('si.' + DATE_COLUMNS[field])} = ${parseSolrDate(text, ctx.now)}`
   }
   if (field !== null && field in INT_COLUMNS) return sql<SqlBool>`${sql.ref('si.' + INT_COLUMNS[field])} = ${integer(text)}`
-  if (!isTextField(field)) return exact(field!, text, prefix)
+  if (!isTextField(field)) return exact(field!, text, prefix, ctx)
   const words = segment(text)
   if (words === '') return null
   const q = tsquery(words.split(' '), phrase, prefix)
   const substring = hasThai(text) ? text.toLowerCase().trim() : null
-  scored?.push({ tsquery: q, substring })
+  if (scoring) ctx.scored.push({ tsquery: q, substring })
   const like = substring === null ? null : containsPattern(substring)
-  if (field === null || field === 'text') {
-    const fts = sql<SqlBool>`si.fts @@ ${q}`
-    return like === null ? fts : sql<SqlBool>`(${fts} OR si.body LIKE ${like})`
-  }
-  // field-restricted: the whole-document index narrows, the field's own text decides
-  const own = sql<SqlBool>`(si.fts @@ ${q} AND to_tsvector(${CONFIG}::regconfig, coalesce(si.texts ->> ${field}, '')) @@ ${q})`
+  const fts = st(ctx, 'fts')
+  const anywhere = sql<SqlBool>`${fts} @@ ${q}`
+  if (field === null || field === 'text') return like === null ? anywhere : sql<SqlBool>`(${anywhere} OR ${st(ctx, 'body')} LIKE ${like})`
+  // field-restricted: the whole-document index narrows, the field's own words decide
+  const own = field in WEIGHTS
+    ? sql<SqlBool>`(${anywhere} AND ts_filter(${fts}, ${WEIGHTS[field]}) @@ ${q})`
+    : sql<SqlBool>`(${anywhere} AND to_tsvector(${CONFIG}::regconfig, coalesce(${st(ctx, 'texts')} ->> ${field}, '')) @@ ${q})`
   if (like === null) return own
   const substringIn = field === 'title'
     ? sql<SqlBool>`si.title_string LIKE ${like}`
-    : sql<SqlBool>`replace(si.texts ->> ${field}, ' ', '') LIKE ${containsPattern(substring!.replace(/\s+/g, ''))}`
+    : field === 'notes'
+      // the substring net holds the title too: the description itself decides
+      ? sql<SqlBool>`(${st(ctx, 'body')} LIKE ${like} AND EXISTS (SELECT 1 FROM packages p WHERE p.id = si.package_id AND lower(p.notes) LIKE ${like}))`
+      : sql<SqlBool>`replace(${st(ctx, 'texts')} ->> ${field}, ' ', '') LIKE ${containsPattern(substring!.replace(/\s+/g, ''))}`
   return sql<SqlBool>`(${own} OR ${substringIn})`
 }
 
@@ -169,9 +195,9 @@ function integer (text: string): number {
 }
 
 /** Solr string fields: exact and case-sensitive; the columns that have an index of their own use it. */
-function exact (field: string, value: string, prefix: boolean): Cond {
+function exact (field: string, value: string, prefix: boolean, ctx: Ctx): Cond {
   if (prefix) {
-    return sql<SqlBool>`EXISTS (SELECT 1 FROM jsonb_array_elements_text(si.fields -> ${field}) v WHERE v LIKE ${prefixPattern(value)})`
+    return sql<SqlBool>`EXISTS (SELECT 1 FROM jsonb_array_elements_text(${st(ctx, 'fields')} -> ${field}) v WHERE v LIKE ${prefixPattern(value)})`
   }
   switch (field) {
     case 'organization':
@@ -181,28 +207,31 @@ function exact (field: string, value: string, prefix: boolean): Cond {
     case 'state':
       return sql<SqlBool>`si.state = ${value}`
     default:
-      return sql<SqlBool>`si.fields @> ${JSON.stringify({ [field]: [value] })}::jsonb`
+      return sql<SqlBool>`${st(ctx, 'fields')} @> ${JSON.stringify({ [field]: [value] })}::jsonb`
   }
 }
 
-function wildcard (field: string | null, pattern: string): Cond {
+function wildcard (field: string | null, pattern: string, ctx: Ctx): Cond {
   const like = wildcardToLike(pattern)
   if (isTextField(field)) {
     // Solr matches wildcards against single indexed words; the substring net is the closest here
-    const column = field === null || field === 'text' ? sql`si.body` : sql`lower(si.texts ->> ${field})`
+    const column = field === null || field === 'text' || field === 'notes'
+      ? st(ctx, 'body')
+      : field === 'title' ? sql`si.title_string` : sql`lower(${st(ctx, 'texts')} ->> ${field})`
     return sql<SqlBool>`${column} LIKE ${`%${like.toLowerCase()}%`}`
   }
-  return sql<SqlBool>`EXISTS (SELECT 1 FROM jsonb_array_elements_text(si.fields -> ${field}) v WHERE v LIKE ${like})`
+  return sql<SqlBool>`EXISTS (SELECT 1 FROM jsonb_array_elements_text(${st(ctx, 'fields')} -> ${field}) v WHERE v LIKE ${like})`
 }
 
-function exists (field: string): Cond {
-  if (field in DATE_COLUMNS || field in INT_COLUMNS || field === 'capacity' || field === 'state') return TRUE
-  if (field === 'text') return TRUE
-  if (isTextField(field)) return sql<SqlBool>`si.texts ? ${field}`
-  return sql<SqlBool>`si.fields ? ${field}`
+function exists (field: string, ctx: Ctx): Cond {
+  if (field in DATE_COLUMNS || field in INT_COLUMNS || ['capacity', 'state', 'text', 'title'].includes(field)) return TRUE
+  if (field === 'notes') return sql<SqlBool>`length(ts_filter(${st(ctx, 'fts')}, '{c}')) > 0`
+  if (isTextField(field)) return sql<SqlBool>`${st(ctx, 'texts')} ? ${field}`
+  return sql<SqlBool>`${st(ctx, 'fields')} ? ${field}`
 }
 
-function range (field: string | null, lower: string | null, upper: string | null, incLower: boolean, incUpper: boolean, now: Date): Cond {
+function range (field: string | null, lower: string | null, upper: string | null, incLower: boolean, incUpper: boolean, ctx: Ctx): Cond {
+  const now = ctx.now
   if (field === null) throw new QuerySyntaxError('a range needs a field')
   const gt = incLower ? sql`>=` : sql`>`
   const lt = incUpper ? sql`<=` : sql`<`
@@ -221,6 +250,7 @@ function range (field: string | null, lower: string | null, upper: string | null
   }
   // string order, as Solr compares string fields (by code point: COLLATE "C")
   const inner = bounds(sql`v COLLATE "C"`, lower, upper)
-  const source = isTextField(field) ? sql`jsonb_build_array(si.texts -> ${field})` : sql`si.fields -> ${field}`
+  if (field === 'title') return bounds(sql`si.title COLLATE "C"`, lower, upper)
+  const source = isTextField(field) ? sql`jsonb_build_array(${st(ctx, 'texts')} -> ${field})` : sql`${st(ctx, 'fields')} -> ${field}`
   return sql<SqlBool>`EXISTS (SELECT 1 FROM jsonb_array_elements_text(${source}) v WHERE ${inner})`
 }

@@ -28,7 +28,7 @@ export interface IndexDocument {
   license_id: string | null
   /** Solr string fields: exact, case-sensitive values */
   fields: Record<string, string[]>
-  /** Solr text fields, segmented, for field-restricted text queries */
+  /** Solr text fields other than title and notes (which have weights of their own), segmented, for field-restricted text queries */
   texts: Record<string, string>
   /** segmented text of each weight: A title and name, B tags, C notes, D the rest */
   weighted: [a: string, b: string, c: string, d: string]
@@ -51,7 +51,8 @@ export const TEXT_FIELDS = new Set(['title', 'notes', 'author', 'maintainer', 'r
  * start is what a search needs.
  */
 const MAX_INDEXED_TEXT = 100_000
-const MAX_SUBSTRING_TEXT = 10_000
+/** the substring net is for titles, tags and the start of a description */
+const MAX_SUBSTRING_NOTES = 1_000
 const MAX_TITLE_STRING = 1_000
 
 const present = (values: (string | null | undefined)[]): string[] => values.filter((v): v is string => typeof v === 'string' && v !== '')
@@ -98,8 +99,6 @@ export function indexDocument ({ pkg, organization, resources, tags, groups, lic
     const s = segment(present(values).join('\n').slice(0, MAX_INDEXED_TEXT))
     if (s) texts[key] = s
   }
-  text('title', [pkg.title])
-  text('notes', [pkg.notes])
   text('author', [pkg.author])
   text('maintainer', [pkg.maintainer])
   text('res_name', resources.map((r) => r.name))
@@ -112,10 +111,11 @@ export function indexDocument ({ pkg, organization, resources, tags, groups, lic
     bounded(`${pkg.title}\n${pkg.name.replace(/[-_]/g, ' ')}`),
     bounded(tagNames.join('\n')),
     bounded(pkg.notes ?? ''),
-    bounded(present([
-      organization?.title, organization?.name, ...groups.flatMap((g) => [g.title, g.name]),
-      ...resources.flatMap((r) => [r.name, r.description]), pkg.author, pkg.maintainer, ...Object.values(extras), ...gdcText
-    ]).join('\n'))
+    // the text fields were segmented above: each piece of text is segmented once
+    [
+      bounded(present([organization?.title, organization?.name, ...groups.flatMap((g) => [g.title, g.name]), ...gdcText]).join('\n')),
+      ...Object.values(texts)
+    ].join(' ')
   ]
   return {
     package_id: pkg.id,
@@ -139,6 +139,6 @@ export function indexDocument ({ pkg, organization, resources, tags, groups, lic
     fields,
     texts,
     weighted,
-    body: [pkg.title, pkg.name, ...tagNames, organization?.title ?? '', pkg.notes ?? ''].join('\n').slice(0, MAX_SUBSTRING_TEXT).toLowerCase()
+    body: [pkg.title.slice(0, MAX_TITLE_STRING), pkg.name, ...tagNames, organization?.title ?? '', (pkg.notes ?? '').slice(0, MAX_SUBSTRING_NOTES)].join('\n').toLowerCase()
   }
 }

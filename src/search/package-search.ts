@@ -92,7 +92,7 @@ function scoreOf (scored: ScoredTerm[]): RawBuilder<number> {
   const any = scored.length === 1 ? scored[0].tsquery : sql`(${sql.join(scored.map((s) => s.tsquery), sql` || `)})`
   // Solr's qf: title and name ^4, tags ^2, the rest ^1 (tsvector weights A, B, C/D)
   // cover density: the words of a query close together rank above scattered ones
-  const parts: RawBuilder<unknown>[] = [sql`ts_rank_cd('{0.1, 0.2, 0.5, 1.0}', si.fts, ${any})`]
+  const parts: RawBuilder<unknown>[] = [sql`ts_rank_cd('{0.1, 0.2, 0.5, 1.0}', st.fts, ${any})`]
   for (const s of scored) {
     if (s.substring !== null) parts.push(sql`CASE WHEN si.title_string LIKE ${containsPattern(s.substring)} THEN 0.05 ELSE 0 END`)
   }
@@ -141,14 +141,20 @@ export async function compilePackageSearch (db: Kysely<Database>, user: Caller |
   const now = o.now ?? new Date()
   const conditions: RawBuilder<SqlBool>[] = []
   let scored: ScoredTerm[] = []
+  let usesText = false
   const q = (o.q ?? '').trim()
   if (q !== '' && q !== '*:*') {
     const compiled = compile(q, usesDismax(q), { now, score: true })
     conditions.push(compiled.where)
     scored = compiled.scored
+    usesText = compiled.usesText
   }
   const fq = (o.fq ?? []).filter((f) => f.trim() !== '')
-  for (const f of fq) conditions.push(compile(f, false, { now, score: false }).where)
+  for (const f of fq) {
+    const compiled = compile(f, false, { now, score: false })
+    conditions.push(compiled.where)
+    usesText ||= compiled.usesText
+  }
   const visible = await visibilityFilter(db, user, {
     includePrivate: o.includePrivate,
     includeDrafts: o.includeDrafts,
@@ -158,6 +164,8 @@ export async function compilePackageSearch (db: Kysely<Database>, user: Caller |
   const facets = o.facets?.fields ?? []
   const needsFields = facets.some((f) => !['organization', 'groups', 'tags', 'res_format', 'license_id'].includes(f))
   const where = sql.join([visible, ...conditions], sql` AND `)
+  // the wide text table only when something reads it
+  const from = usesText || needsFields ? sql`search_index si JOIN search_text st ON st.package_id = si.package_id` : sql`search_index si`
   const collate = (column: string) => ['name', 'title'].includes(column) ? sql` COLLATE "C"` : sql``
   const order = (table: string) => sql.join([...sorts.map((s) => sql`${sql.ref(`${table}.${s.column}`)}${collate(s.column)} ${sql.raw(s.dir)}`), sql.ref(`${table}.package_id`)])
   const sortColumns = [...new Set(sorts.map((s) => s.column))]
@@ -168,9 +176,9 @@ export async function compilePackageSearch (db: Kysely<Database>, user: Caller |
   return sql`
     WITH m AS ${materialized} (
       SELECT si.package_id, si.metadata_modified, si.metadata_created, si.name, si.title, si.num_resources, si.num_tags,
-        si.organization, si.groups, si.tags, si.res_format, si.license_id, ${needsFields ? sql`si.fields` : sql`NULL::jsonb AS fields`},
+        si.organization, si.groups, si.tags, si.res_format, si.license_id, ${needsFields ? sql`st.fields` : sql`NULL::jsonb AS fields`},
         ${scoreOf(scored)} AS score
-      FROM search_index si WHERE ${where}
+      FROM ${from} WHERE ${where}
     )
     SELECT (SELECT count(*)::int FROM m) AS count,
       ARRAY(SELECT p.dict FROM (SELECT m.package_id, ${sql.join(sortColumns.map((c) => sql.ref(`m.${c}`)))} FROM m ORDER BY ${order('m')}

@@ -3,9 +3,11 @@
  * start of a server whose index was built by another ICU or analyzer version
  * (or not at all), and generated benchmark catalogs.
  *
- * The whole rebuild is one transaction: searches keep seeing the old index
- * until it commits, and an interrupted rebuild leaves the old index intact.
- * Writes to datasets wait for it.
+ * The whole rebuild is one transaction, so an interrupted rebuild leaves the
+ * old index as it was. The index tables are emptied, filled without their
+ * secondary indexes and the indexes built again at the end, which is several
+ * times faster than updating four GIN indexes row by row; searches and
+ * writes to datasets wait for the rebuild meanwhile.
  */
 import { type Kysely, sql } from 'kysely'
 import type { FastifyBaseLogger } from 'fastify'
@@ -22,23 +24,53 @@ export interface ReindexOptions {
   onProgress?: (done: number, total: number) => void
 }
 
+/** The secondary indexes of the index tables, as `CREATE INDEX` statements. */
+async function secondaryIndexes (db: Kysely<Database>): Promise<{ name: string, definition: string }[]> {
+  const { rows } = await sql<{ name: string, definition: string }>`
+    SELECT i.indexname AS name, i.indexdef AS definition FROM pg_indexes i
+    WHERE i.schemaname = current_schema() AND i.tablename IN ('search_index', 'search_text')
+      AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.connamespace = current_schema()::regnamespace)
+  `.execute(db)
+  return rows
+}
+
+const nextTick = () => new Promise((resolve) => setImmediate(resolve))
+
 export async function reindex (db: Kysely<Database>, o: ReindexOptions = {}): Promise<{ packages: number, ms: number }> {
   const started = performance.now()
   const batchSize = o.batchSize ?? 500
   const packages = await db.transaction().execute(async (trx) => {
+    // building GIN indexes from scratch is faster with room to sort in
+    await sql`SET LOCAL maintenance_work_mem = '256MB'`.execute(trx)
+    const indexes = await secondaryIndexes(trx)
+    for (const i of indexes) await sql`DROP INDEX ${sql.ref(i.name)}`.execute(trx)
+    await sql`TRUNCATE search_text, search_index`.execute(trx)
     const ids = (await trx.selectFrom('packages').select('id').orderBy('id').execute()).map((r) => r.id)
-    await trx.deleteFrom('search_index').execute()
     o.onProgress?.(0, ids.length)
-    for (let i = 0; i < ids.length; i += batchSize) {
-      const batch = ids.slice(i, i + batchSize)
-      if (o.materialize) {
+    const batches: string[][] = []
+    for (let i = 0; i < ids.length; i += batchSize) batches.push(ids.slice(i, i + batchSize))
+    const load = async (batch: string[] | undefined) => batch
+      ? loadPackageParts(trx, await trx.selectFrom('packages').selectAll().where('id', 'in', batch).execute())
+      : []
+    let done = 0
+    if (o.materialize) {
+      for (const batch of batches) {
         await materializePackages(trx, batch, o.materialize.siteUrl)
-      } else {
-        const pkgs = await trx.selectFrom('packages').selectAll().where('id', 'in', batch).execute()
-        await writeIndexDocuments(trx, (await loadPackageParts(trx, pkgs)).map(indexDocument))
+        o.onProgress?.(done += batch.length, ids.length)
       }
-      o.onProgress?.(Math.min(i + batchSize, ids.length), ids.length)
+    } else {
+      let docs = (await load(batches[0])).map(indexDocument)
+      for (let b = 0; b < batches.length; b++) {
+        const parts = await load(batches[b + 1])
+        // the database writes this batch while Node segments the next one
+        const writing = writeIndexDocuments(trx, docs)
+        await nextTick()
+        docs = parts.map(indexDocument)
+        await writing
+        o.onProgress?.(done += batches[b].length, ids.length)
+      }
     }
+    for (const i of indexes) await sql.raw(i.definition).execute(trx)
     await writeIndexFingerprint(trx, analyzerFingerprint())
     return ids.length
   })
