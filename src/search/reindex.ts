@@ -12,7 +12,7 @@
 import { type Kysely, sql } from 'kysely'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Database } from '../db/database.js'
-import { loadPackageParts, materializePackages } from '../db/queries/packages.js'
+import { loadPackageParts, materializePackages, packagesForParts } from '../db/queries/packages.js'
 import { readIndexFingerprint, writeIndexDocuments, writeIndexFingerprint } from '../db/queries/search-index.js'
 import { analyzerFingerprint } from './analyzer.js'
 import { indexDocument } from './index-document.js'
@@ -38,7 +38,7 @@ const nextTick = () => new Promise((resolve) => setImmediate(resolve))
 
 export async function reindex (db: Kysely<Database>, o: ReindexOptions = {}): Promise<{ packages: number, ms: number }> {
   const started = performance.now()
-  const batchSize = o.batchSize ?? 500
+  const batchSize = o.batchSize ?? 1000
   const packages = await db.transaction().execute(async (trx) => {
     // building GIN indexes from scratch is faster with room to sort in
     await sql`SET LOCAL maintenance_work_mem = '256MB'`.execute(trx)
@@ -50,7 +50,7 @@ export async function reindex (db: Kysely<Database>, o: ReindexOptions = {}): Pr
     const batches: string[][] = []
     for (let i = 0; i < ids.length; i += batchSize) batches.push(ids.slice(i, i + batchSize))
     const load = async (batch: string[] | undefined) => batch
-      ? loadPackageParts(trx, await trx.selectFrom('packages').selectAll().where('id', 'in', batch).execute())
+      ? loadPackageParts(trx, await packagesForParts(trx, batch))
       : []
     let done = 0
     if (o.materialize) {

@@ -27,6 +27,19 @@ export async function findPackageForShow (db: Kysely<Database>, ref: string) {
 }
 
 /**
+ * Packages by id without their stored dict: what rebuilding a dict or an
+ * index row starts from (the old dict is a few kilobytes each, and unused).
+ */
+export async function packagesForParts (db: Kysely<Database>, ids: readonly string[]): Promise<Package[]> {
+  if (ids.length === 0) return []
+  return db.selectFrom('packages')
+    .select(['id', 'name', 'title', 'notes', 'author', 'author_email', 'maintainer', 'maintainer_email', 'license_id', 'url', 'version',
+      'type', 'owner_org', 'private', 'state', 'creator_user_id', 'metadata_created', 'metadata_modified', 'extras', 'gdc', 'plugin_data'])
+    .select(sql<string>`''`.as('dict'))
+    .where('id', 'in', [...new Set(ids)]).execute()
+}
+
+/**
  * The parts of many packages' dicts, five queries per batch however many
  * packages it holds: writes, reindexing and generated catalogs all go through
  * here.
@@ -72,7 +85,7 @@ export async function loadPackageParts (db: Kysely<Database>, pkgs: readonly Pac
 export async function materializePackages (db: Kysely<Database>, ids: readonly string[], siteUrl: string): Promise<Map<string, Record<string, unknown>>> {
   const out = new Map<string, Record<string, unknown>>()
   if (ids.length === 0) return out
-  const pkgs = await db.selectFrom('packages').selectAll().where('id', 'in', [...new Set(ids)]).execute()
+  const pkgs = await packagesForParts(db, ids)
   const parts = await loadPackageParts(db, pkgs)
   for (const p of parts) out.set(p.pkg.id, packageDictize(p, siteUrl))
   const changed = [...out.keys()]

@@ -12,33 +12,41 @@ const updateAll = (columns: string[]) => sql.join(columns.map((c) => sql`${sql.r
 
 /**
  * Insert or replace the rows of these documents, two statements for the
- * whole batch: it travels as one JSON parameter, so a thousand datasets cost
- * two round trips on both PostgreSQL and PGlite. Deleted datasets are taken
- * out instead, as CKAN takes them out of Solr.
+ * whole batch. Each column travels as one array parameter and the rows are
+ * put together with unnest: PostgreSQL reads array literals far faster than
+ * it parses the same batch as one JSON document, which dominated reindexing.
+ * Deleted datasets are taken out instead, as CKAN takes them out of Solr.
  */
 export async function writeIndexDocuments (db: Kysely<Database>, docs: readonly IndexDocument[]): Promise<void> {
   const deleted = docs.filter((d) => d.state === 'deleted').map((d) => d.package_id)
   if (deleted.length) await db.deleteFrom('search_index').where('package_id', 'in', deleted).execute()
   const live = docs.filter((d) => d.state !== 'deleted')
   if (live.length === 0) return
-  const batch = JSON.stringify(live)
+  const col = <T>(f: (d: IndexDocument) => T) => live.map(f)
   const config = sql.lit(TS_CONFIG)
-  const vector = (i: number, weight: string) => sql`setweight(to_tsvector(${config}::regconfig, d -> 'weighted' ->> ${sql.lit(i)}), ${sql.lit(weight)})`
-  const list = (key: string) => sql`ARRAY(SELECT jsonb_array_elements_text(d -> ${sql.lit(key)}))`
+  const vector = (column: string, weight: string) => sql`setweight(to_tsvector(${config}::regconfig, ${sql.ref(column)}), ${sql.lit(weight)})`
+  const list = (column: string) => sql`ARRAY(SELECT jsonb_array_elements_text(${sql.ref(column)}::jsonb))`
   await sql`
     INSERT INTO search_index (package_id, ${sql.join(COLUMNS.map((c) => sql.ref(c)))})
-    SELECT d ->> 'package_id', d ->> 'state', (d ->> 'private')::boolean, d ->> 'type', d ->> 'owner_org', d ->> 'creator_user_id',
-      d ->> 'name', d ->> 'title', d ->> 'title_string', (d ->> 'metadata_created')::timestamptz, (d ->> 'metadata_modified')::timestamptz,
-      (d ->> 'num_resources')::int, (d ->> 'num_tags')::int, d ->> 'organization', ${list('groups')}, ${list('tags')}, ${list('res_format')},
-      d ->> 'license_id'
-    FROM jsonb_array_elements(${batch}::jsonb) d
+    SELECT package_id, state, private, type, owner_org, creator_user_id, name, title, title_string, metadata_created, metadata_modified,
+      num_resources, num_tags, organization, ${list('groups')}, ${list('tags')}, ${list('res_format')}, license_id
+    FROM unnest(${col((d) => d.package_id)}::text[], ${col((d) => d.state)}::text[], ${col((d) => d.private)}::boolean[],
+      ${col((d) => d.type)}::text[], ${col((d) => d.owner_org)}::text[], ${col((d) => d.creator_user_id)}::text[], ${col((d) => d.name)}::text[],
+      ${col((d) => d.title)}::text[], ${col((d) => d.title_string)}::text[], ${col((d) => d.metadata_created)}::timestamptz[],
+      ${col((d) => d.metadata_modified)}::timestamptz[], ${col((d) => d.num_resources)}::int[], ${col((d) => d.num_tags)}::int[],
+      ${col((d) => d.organization)}::text[], ${col((d) => JSON.stringify(d.groups))}::text[], ${col((d) => JSON.stringify(d.tags))}::text[],
+      ${col((d) => JSON.stringify(d.res_format))}::text[], ${col((d) => d.license_id)}::text[])
+      AS d(package_id, state, private, type, owner_org, creator_user_id, name, title, title_string, metadata_created, metadata_modified,
+        num_resources, num_tags, organization, groups, tags, res_format, license_id)
     ON CONFLICT (package_id) DO UPDATE SET ${updateAll(COLUMNS)}
   `.execute(db)
   await sql`
     INSERT INTO search_text (package_id, ${sql.join(TEXT_COLUMNS.map((c) => sql.ref(c)))})
-    SELECT d ->> 'package_id', ${vector(0, 'A')} || ${vector(1, 'B')} || ${vector(2, 'C')} || ${vector(3, 'D')},
-      d ->> 'body', d -> 'fields', d -> 'texts'
-    FROM jsonb_array_elements(${batch}::jsonb) d
+    SELECT package_id, ${vector('a', 'A')} || ${vector('b', 'B')} || ${vector('c', 'C')} || ${vector('d', 'D')}, body, fields::jsonb, texts::jsonb
+    FROM unnest(${col((d) => d.package_id)}::text[], ${col((d) => d.weighted[0])}::text[], ${col((d) => d.weighted[1])}::text[],
+      ${col((d) => d.weighted[2])}::text[], ${col((d) => d.weighted[3])}::text[], ${col((d) => d.body)}::text[],
+      ${col((d) => JSON.stringify(d.fields))}::text[], ${col((d) => JSON.stringify(d.texts))}::text[])
+      AS d(package_id, a, b, c, d, body, fields, texts)
     ON CONFLICT (package_id) DO UPDATE SET ${updateAll(TEXT_COLUMNS)}
   `.execute(db)
 }
