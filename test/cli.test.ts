@@ -1,87 +1,23 @@
 /**
  * The `opend` command as users run it: a real process per command, over a
- * database of its own (a temporary PGlite directory, or a throwaway
- * PostgreSQL database when DATABASE_URL is set, since the CLI has no schema
- * setting).
+ * database of its own (test/cli-runner.ts).
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import pg from 'pg'
 import t from 'tap'
+import { type CliSandbox, cliSandbox } from './cli-runner.js'
 
 // every command is a fresh Node process with tsx, and on PGlite each opens
 // (or initialises) the embedded database: far slower than the in-process tests
 t.setTimeout(600_000)
 
-const ROOT = resolve(import.meta.dirname, '..')
-const CLI = join(ROOT, 'src', 'cli.ts')
-const COMMAND_TIMEOUT = 120_000
 const TOKEN = /^opend_[A-Za-z0-9_-]{40,}$/
-
-interface Result { code: number | null, stdout: string, stderr: string }
-
-let baseEnv: Record<string, string> = {}
-
-function cliEnv (extra: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = {}
-  for (const [k, v] of Object.entries(process.env)) {
-    // the host's opend settings and tap's loaders must not leak into the CLI
-    if (v === undefined || /^(OPEND_|DATABASE_URL$|PORT$|HOST$|LOG_LEVEL$|NODE_OPTIONS$|REDIS_URL$)/.test(k)) continue
-    env[k] = v
-  }
-  return { ...env, ...baseEnv, ...extra }
-}
-
-function start (args: string[], extra: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, env: cliEnv(extra), stdio: ['ignore', 'pipe', 'pipe'] })
-}
-
-function run (args: string[], extra: Record<string, string> = {}): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = start(args, extra)
-    let stdout = ''
-    let stderr = ''
-    child.stdout!.setEncoding('utf8').on('data', (s: string) => { stdout += s })
-    child.stderr!.setEncoding('utf8').on('data', (s: string) => { stderr += s })
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      reject(new Error(`opend ${args.join(' ')} did not finish within ${COMMAND_TIMEOUT} ms; stderr: ${stderr}`))
-    }, COMMAND_TIMEOUT)
-    child.on('error', reject)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code, stdout, stderr })
-    })
-  })
-}
 
 const lines = (s: string) => s.split('\n').filter((l) => l !== '')
 
+let cli: CliSandbox
+const run: CliSandbox['run'] = (args, extra) => cli.run(args, extra)
+
 t.before(async () => {
-  const url = process.env.DATABASE_URL
-  if (url) {
-    const name = `opend_cli_${randomBytes(6).toString('hex')}`
-    const admin = new pg.Client({ connectionString: url })
-    await admin.connect()
-    await admin.query(`CREATE DATABASE ${name}`)
-    await admin.end()
-    const target = new URL(url)
-    target.pathname = `/${name}`
-    baseEnv = { DATABASE_URL: target.toString() }
-    t.teardown(async () => {
-      const c = new pg.Client({ connectionString: url })
-      await c.connect()
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      await c.end()
-    })
-  }
-  // PGlite lives here; with PostgreSQL the directory merely stays empty
-  const dir = await mkdtemp(join(tmpdir(), 'opend-cli-'))
-  baseEnv.OPEND_DATA_DIR = dir
-  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  cli = await cliSandbox(t, 'cli')
 })
 
 t.test('commands refused before any database is opened', async (t) => {
@@ -161,24 +97,8 @@ t.test('migrate, user add, token add, demo, serve', async (t) => {
   t.equal(demo2.stdout, `demo catalog: 0 datasets created, ${created} already present\n`, 'demo is idempotent')
 
   // serve on an ephemeral port: the printed port is the bound one
-  const server = start(['serve'], { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' })
-  const exited = new Promise<number | null>((resolve) => server.on('close', (code) => resolve(code)))
-  t.teardown(async () => {
-    if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL')
-    await exited
-  })
-  let out = ''
-  let err = ''
-  server.stderr!.setEncoding('utf8').on('data', (s: string) => { err += s })
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start; stdout: ${out} stderr: ${err}`)), COMMAND_TIMEOUT)
-    server.stdout!.setEncoding('utf8').on('data', (s: string) => {
-      out += s
-      const found = /opend is listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)
-      if (found) { clearTimeout(timer); resolve(Number(found[1])) }
-    })
-    exited.then((code) => { clearTimeout(timer); reject(new Error(`serve exited with ${code}: ${err}`)) }, reject)
-  })
+  const server = await cli.serve({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' })
+  const port = server.port
   t.ok(port > 0, `listening on ${port}`)
 
   const base = `http://127.0.0.1:${port}/api/3/action`
@@ -209,7 +129,7 @@ t.test('migrate, user add, token add, demo, serve', async (t) => {
   t.not(dupWhileServing.code, 0)
   t.same(lines(dupWhileServing.stderr), ['opend: user "carol" already exists'])
 
-  server.kill('SIGTERM')
-  const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('timeout'), 30_000))])
+  server.process.kill('SIGTERM')
+  const code = await Promise.race([server.exited, new Promise((resolve) => setTimeout(() => resolve('timeout'), 30_000))])
   t.equal(code, 0, 'serve exits cleanly on SIGTERM')
 })
