@@ -56,7 +56,7 @@ export interface GenerateResult {
 }
 
 // mulberry32: small, seedable, good enough to pick words
-function prng (seed: number) {
+export function prng (seed: number) {
   let a = seed >>> 0
   const next = () => {
     a = (a + 0x6D2B79F5) >>> 0
@@ -162,7 +162,33 @@ const COVERAGE = ['ประเทศ', 'ภาค', 'จังหวัด', '�
 const COLLECT = ['บุคคล', 'ครัวเรือน/ครอบครัว', 'บริษัท/ห้างร้าน/สถานประกอบการ', 'เส้นทางการเดินทาง เช่น ถนน ทางรถไฟ', 'แหล่งน้ำ เช่น แม่น้ำ อ่างเก็บน้ำ']
 const DATA_FORMATS = ['CSV', 'XLS', 'JSON', 'PDF', 'Database', 'Shapefile']
 
+/** the GDC data type whose datasets carry years and units */
+const STAT = 'ข้อมูลสถิติ'
+
 const isoDate = (y: number, m: number, d: number) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`
+
+/**
+ * A generated dataset's Thai GDC fields, with the random picks in a fixed
+ * order; `dates` is called after them (created, last updated).
+ */
+function gdcFields (r: ReturnType<typeof prng>, o: { dataType: string, source: string, language: string, dates: () => [string, string], years: [number, number], unit: string }): Record<string, unknown> {
+  const fields: Record<string, unknown> = {
+    data_type: o.dataType,
+    data_category: 'ข้อมูลสาธารณะ',
+    data_classification: 'เปิดเผย',
+    allow_harvest: 'True',
+    objective: r.some(OBJECTIVES, 1, 2),
+    update_frequency_unit: r.pick(FREQUENCIES),
+    update_frequency_interval: '1',
+    geo_coverage: r.pick(COVERAGE),
+    data_source: o.source,
+    data_format: r.some(DATA_FORMATS, 1, 3),
+    data_language: [o.language]
+  }
+  ;[fields.created_date, fields.last_updated_date] = o.dates()
+  if (o.dataType !== STAT) return fields
+  return { ...fields, first_year_of_data: String(o.years[0]), last_year_of_data: String(o.years[1]), unit_of_measure: o.unit, unit_of_multiplier: 'หน่วย', official_statistics: 'False' }
+}
 
 /** The package_create body of the i-th generated dataset. */
 export function datasetBody (i: number, seed = 1): Record<string, unknown> {
@@ -175,7 +201,7 @@ export function datasetBody (i: number, seed = 1): Record<string, unknown> {
   const title = [subject, qualifier, province ? `จังหวัด${province}` : '', `ปี ${year}`].filter(Boolean).join(' ')
   const notes = [`${subject}${qualifier ? ' ' + qualifier : ''} ของ${org.title} หน่วยนับ: ${unit}`, ...r.some(SENTENCES, 1, 4)].join(' ')
   const dataType = r.pick(DATA_TYPES)
-  const isStat = dataType === 'ข้อมูลสถิติ'
+  const isStat = dataType === STAT
   const name = `${org.name}-${slug}-${String(i).padStart(5, '0')}`
   const resources = Array.from({ length: r.int(1, 8) }, (_, k) => {
     const [format, ext] = r.pick(FORMATS)
@@ -208,20 +234,14 @@ export function datasetBody (i: number, seed = 1): Record<string, unknown> {
     tags: r.some(TAGS, 2, 8).sort().map((t) => ({ name: t })),
     groups: r.some(GROUPS, 0, 2).map((g) => ({ name: g })),
     resources,
-    data_type: dataType,
-    data_category: 'ข้อมูลสาธารณะ',
-    data_classification: 'เปิดเผย',
-    allow_harvest: 'True',
-    objective: r.some(OBJECTIVES, 1, 2),
-    update_frequency_unit: r.pick(FREQUENCIES),
-    update_frequency_interval: '1',
-    geo_coverage: r.pick(COVERAGE),
-    data_source: org.title,
-    data_format: r.some(DATA_FORMATS, 1, 3),
-    data_language: ['ไทย'],
-    created_date: isoDate(year - 544, r.int(1, 12), r.int(1, 28)),
-    last_updated_date: isoDate(year - 543, r.int(1, 12), r.int(1, 28)),
-    ...(isStat ? { first_year_of_data: String(year - 5), last_year_of_data: String(year), unit_of_measure: unit, unit_of_multiplier: 'หน่วย', official_statistics: 'False' } : {})
+    ...gdcFields(r, {
+      dataType,
+      source: org.title,
+      language: 'ไทย',
+      dates: () => [isoDate(year - 544, r.int(1, 12), r.int(1, 28)), isoDate(year - 543, r.int(1, 12), r.int(1, 28))],
+      years: [year - 5, year],
+      unit
+    })
   }
 }
 
@@ -625,24 +645,16 @@ export function bulkDataset (i: number, seed: number, orgs: readonly BulkOrg[], 
   for (let n = r.int(0, 4); n > 0; n--) tagSet.add(tags[pickTag(r.next())])
 
   const dataType = r.pick(DATA_TYPES)
-  const isStat = dataType === 'ข้อมูลสถิติ'
+  const isStat = dataType === STAT
   const gdcErrors: Record<string, string[]> = {}
-  const gdc = extractGdc({
-    data_type: dataType,
-    data_category: 'ข้อมูลสาธารณะ',
-    data_classification: 'เปิดเผย',
-    allow_harvest: 'True',
-    objective: r.some(OBJECTIVES, 1, 2),
-    update_frequency_unit: r.pick(FREQUENCIES),
-    update_frequency_interval: '1',
-    geo_coverage: r.pick(COVERAGE),
-    data_source: org.title,
-    data_format: r.some(DATA_FORMATS, 1, 3),
-    data_language: [thai ? 'ไทย' : 'อังกฤษ'],
-    created_date: new Date(created).toISOString().slice(0, 10),
-    last_updated_date: new Date(modified).toISOString().slice(0, 10),
-    ...(isStat ? { first_year_of_data: String(y0), last_year_of_data: String(year), unit_of_measure: subject.unit, unit_of_multiplier: 'หน่วย', official_statistics: 'False' } : {})
-  }, GDC_DATASET_FIELDS, false, gdcErrors)
+  const gdc = extractGdc(gdcFields(r, {
+    dataType,
+    source: org.title,
+    language: thai ? 'ไทย' : 'อังกฤษ',
+    dates: () => [new Date(created).toISOString().slice(0, 10), new Date(modified).toISOString().slice(0, 10)],
+    years: [y0, year],
+    unit: subject.unit
+  }), GDC_DATASET_FIELDS, false, gdcErrors)
   if (Object.keys(gdcErrors).length) throw new Error(`generated GDC fields are invalid: ${JSON.stringify(gdcErrors)}`)
 
   const resources = Array.from({ length: r.int(1, 8) }, (_, k) => {

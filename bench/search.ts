@@ -25,7 +25,7 @@ import type { CompiledQuery } from 'kysely'
 import pg from 'pg'
 import { openDatabase } from '../src/db/factory.js'
 import { compilePackageSearch, type SearchOptions } from '../src/search/package-search.js'
-import { bulkOrganizations } from './generate.js'
+import { bulkOrganizations, prng } from './generate.js'
 
 /**
  * What a Thai user types into data.go.th's search box: subjects, words that
@@ -111,14 +111,7 @@ function latencies (xs: number[]): Latencies {
 // a fixed shuffle per pass, so runs compare
 function shuffle<T> (xs: readonly T[], seed: number): T[] {
   const out = [...xs]
-  let a = seed >>> 0
-  const next = () => {
-    a = (a + 0x6D2B79F5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const { next } = prng(seed)
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));
     [out[i], out[j]] = [out[j], out[i]]
