@@ -44,13 +44,16 @@ export async function canCreateIn (db: Kysely<Database>, user: Caller, orgId: st
   return c === 'admin' || c === 'editor'
 }
 
-/** Organizations (ids) where the user can create datasets. */
-export async function editableOrgIds (db: Kysely<Database>, userId: string): Promise<string[]> {
+/** Organizations (ids) where the user holds one of these capacities. */
+export async function orgIdsWithCapacity (db: Kysely<Database>, userId: string, capacities: readonly Capacity[]): Promise<string[]> {
   const rows = await db.selectFrom('group_members').innerJoin('groups', 'groups.id', 'group_members.group_id')
     .select('groups.id').where('group_members.user_id', '=', userId).where('groups.is_organization', '=', true)
-    .where('group_members.capacity', 'in', ['admin', 'editor']).execute()
+    .where('group_members.capacity', 'in', capacities).execute()
   return rows.map((r) => r.id)
 }
+
+/** Organizations (ids) where the user can create datasets. */
+export const editableOrgIds = (db: Kysely<Database>, userId: string) => orgIdsWithCapacity(db, userId, ['admin', 'editor'])
 
 /** Is the caller allowed to manage (update, delete, add members to) this group? */
 export async function canManageGroup (db: Kysely<Database>, user: Caller | null, groupId: string): Promise<boolean> {

@@ -49,8 +49,9 @@ const CONFIG = sql.lit(TS_CONFIG)
 const TRUE: Cond = sql<SqlBool>`true`
 const FALSE: Cond = sql<SqlBool>`false`
 
-const DATE_COLUMNS: Record<string, string> = { metadata_created: 'metadata_created', metadata_modified: 'metadata_modified' }
-const INT_COLUMNS: Record<string, string> = { num_resources: 'num_resources', num_tags: 'num_tags' }
+/** fields with a search_index column of the same name, compared as dates and as integers */
+const DATE_FIELDS = new Set(['metadata_created', 'metadata_modified'])
+const INT_FIELDS = new Set(['num_resources', 'num_tags'])
 
 /** A Solr wildcard pattern (`*`, `?`, with `\*`, `\?`, `\\` literal) as a LIKE pattern. */
 function wildcardToLike (pattern: string): string {
@@ -160,11 +161,11 @@ function tsquery (words: string[], phrase: boolean, prefix: boolean): RawBuilder
 const WEIGHTS: Record<string, string> = { title: '{a}', notes: '{c}' }
 
 function term (field: string | null, text: string, phrase: boolean, prefix: boolean, scoring: boolean, ctx: Ctx): Cond | null {
-  if (field !== null && field in DATE_COLUMNS) {
+  if (field !== null && DATE_FIELDS.has(field)) {
     if (prefix) throw new QuerySyntaxError(`Invalid Date String: '${text}*'`)
-    return sql<SqlBool>`${sql.ref('si.' + DATE_COLUMNS[field])} = ${parseSolrDate(text, ctx.now)}`
+    return sql<SqlBool>`${sql.ref('si.' + field)} = ${parseSolrDate(text, ctx.now)}`
   }
-  if (field !== null && field in INT_COLUMNS) return sql<SqlBool>`${sql.ref('si.' + INT_COLUMNS[field])} = ${integer(text)}`
+  if (field !== null && INT_FIELDS.has(field)) return sql<SqlBool>`${sql.ref('si.' + field)} = ${integer(text)}`
   if (!isTextField(field)) return exact(field!, text, prefix, ctx)
   const words = segment(text)
   if (words === '') return null
@@ -224,7 +225,7 @@ function wildcard (field: string | null, pattern: string, ctx: Ctx): Cond {
 }
 
 function exists (field: string, ctx: Ctx): Cond {
-  if (field in DATE_COLUMNS || field in INT_COLUMNS || ['capacity', 'state', 'text', 'title'].includes(field)) return TRUE
+  if (DATE_FIELDS.has(field) || INT_FIELDS.has(field) || ['capacity', 'state', 'text', 'title'].includes(field)) return TRUE
   if (field === 'notes') return sql<SqlBool>`length(ts_filter(${st(ctx, 'fts')}, '{c}')) > 0`
   if (isTextField(field)) return sql<SqlBool>`${st(ctx, 'texts')} ? ${field}`
   return sql<SqlBool>`${st(ctx, 'fields')} ? ${field}`
@@ -241,16 +242,16 @@ function range (field: string | null, lower: string | null, upper: string | null
     if (hi !== null) parts.push(sql<SqlBool>`${column} ${lt} ${hi}`)
     return parts.length ? sql<SqlBool>`(${sql.join(parts, sql` AND `)})` : TRUE
   }
-  if (field in DATE_COLUMNS) {
+  if (DATE_FIELDS.has(field)) {
     const date = (s: string | null) => s === null ? null : parseSolrDate(s, now)
-    return bounds(sql.ref('si.' + DATE_COLUMNS[field]), date(lower), date(upper))
+    return bounds(sql.ref('si.' + field), date(lower), date(upper))
   }
-  if (field in INT_COLUMNS) {
-    return bounds(sql.ref('si.' + INT_COLUMNS[field]), lower === null ? null : integer(lower), upper === null ? null : integer(upper))
+  if (INT_FIELDS.has(field)) {
+    return bounds(sql.ref('si.' + field), lower === null ? null : integer(lower), upper === null ? null : integer(upper))
   }
   // string order, as Solr compares string fields (by code point: COLLATE "C")
-  const inner = bounds(sql`v COLLATE "C"`, lower, upper)
   if (field === 'title') return bounds(sql`si.title COLLATE "C"`, lower, upper)
+  const inner = bounds(sql`v COLLATE "C"`, lower, upper)
   const source = isTextField(field) ? sql`jsonb_build_array(${st(ctx, 'texts')} -> ${field})` : sql`${st(ctx, 'fields')} -> ${field}`
   return sql<SqlBool>`EXISTS (SELECT 1 FROM jsonb_array_elements_text(${source}) v WHERE ${inner})`
 }

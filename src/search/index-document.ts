@@ -3,29 +3,14 @@
  * package_show dict. Field names follow CKAN's Solr index
  * (ckan/lib/search/index.py), so `fq` and `q` can name them as CKAN users do.
  */
+import type { Selectable } from 'kysely'
 import type { PackageParts } from '../ckan/dictize.js'
+import type { SearchIndexTable } from '../db/database.js'
 import { GDC_DATASET_FIELD_NAMES } from '../catalog/gdc.js'
 import { segment } from './analyzer.js'
 
-export interface IndexDocument {
-  package_id: string
-  state: string
-  private: boolean
-  type: string
-  owner_org: string | null
-  creator_user_id: string | null
-  name: string
-  title: string
-  title_string: string
-  metadata_created: Date
-  metadata_modified: Date
-  num_resources: number
-  num_tags: number
-  organization: string | null
-  groups: string[]
-  tags: string[]
-  res_format: string[]
-  license_id: string | null
+/** The search_index row, and what search_text is built from. */
+export interface IndexDocument extends Selectable<SearchIndexTable> {
   /** Solr string fields: exact, case-sensitive values */
   fields: Record<string, string[]>
   /** Solr text fields other than title and notes (which have weights of their own), segmented, for field-restricted text queries */

@@ -16,20 +16,13 @@
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely'
 import type { Caller } from '../ckan/action.js'
 import type { Database } from '../db/database.js'
+import { orgIdsWithCapacity } from '../catalog/authz.js'
 
 export interface VisibilityOptions {
   includePrivate: boolean
   includeDrafts: boolean
   /** the caller's fq mentions `+state`: leave the state alone, as CKAN does */
   fqHasState?: boolean
-}
-
-/** Organizations whose datasets carry a `member-<org>` label the user holds. */
-export async function memberOrgIds (db: Kysely<Database>, user: Caller): Promise<string[]> {
-  const rows = await db.selectFrom('group_members').innerJoin('groups', 'groups.id', 'group_members.group_id')
-    .select('group_members.group_id').where('group_members.user_id', '=', user.id)
-    .where('groups.is_organization', '=', true).execute()
-  return rows.map((r) => r.group_id)
 }
 
 export async function visibilityFilter (db: Kysely<Database>, user: Caller | null, o: VisibilityOptions): Promise<Expression<SqlBool>> {
@@ -39,7 +32,8 @@ export async function visibilityFilter (db: Kysely<Database>, user: Caller | nul
   if (!user?.sysadmin) {
     const labels: Expression<SqlBool>[] = [sql<SqlBool>`(si.state = 'active' AND NOT si.private)`]
     if (user) {
-      const orgs = await memberOrgIds(db, user)
+      // any capacity holds the organization's member-<org> label
+      const orgs = await orgIdsWithCapacity(db, user.id, ['admin', 'editor', 'member'])
       if (orgs.length) labels.push(sql<SqlBool>`si.owner_org IN (${sql.join(orgs)})`)
       labels.push(sql<SqlBool>`(si.owner_org IS NULL AND si.creator_user_id = ${user.id})`)
     }
