@@ -583,7 +583,7 @@ async function showScenario (admin: pg.Client, adminUrl: string) {
  */
 async function searchScenarioRun (admin: pg.Client, adminUrl: string) {
   const { name: dbName, url } = await benchDatabase(admin, adminUrl, flags['search-db'])
-  const env = { DATABASE_URL: url, OPEND_SITE_URL: SITE_URL, OPEND_DEMO: 'false', LOG_LEVEL: 'warn' }
+  const env = { DATABASE_URL: url, OPEND_SITE_URL: SITE_URL, OPEND_DEMO: 'false', LOG_LEVEL: 'warn', OPEND_PACKAGE_CACHE: flags['no-cache'] ? 'false' : 'true' }
   const config = loadConfig({ ...env, PORT: '0' })
   const db = await openDatabase({ databaseUrl: url, dataDir: os.tmpdir(), poolSize: 4 })
   let gen
@@ -632,6 +632,7 @@ async function searchScenarioRun (admin: pg.Client, adminUrl: string) {
     databaseUrl: url,
     // src/server.ts opens its pool with the factory's default size
     poolSize: 10,
+    searchCacheMatches: config.packageCache ? config.searchCacheMatches : null,
     passes: opts.passes,
     rounds: opts.rounds,
     duration: opts.duration,

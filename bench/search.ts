@@ -67,6 +67,8 @@ export interface SearchSettings {
   databaseUrl: string
   /** the server's pg pool size; the SQL baseline uses the same */
   poolSize: number
+  /** opend caches anonymous answers with at least this many matches; null: its cache is off (--no-cache) */
+  searchCacheMatches: number | null
   passes: number
   rounds: number
   duration: number
@@ -91,6 +93,8 @@ export interface Latencies { median: number, p95: number, p99: number, n: number
 export interface SearchResults {
   catalog: { datasets: number, public: number, resources: number, indexBytes: string }
   queries: { distinct: number, passes: number, counts: { min: number, median: number, max: number, zero: number }, bytes: { min: number, median: number, max: number } }
+  /** how many of the queries opend answers from its cache after their first run (null: cache off) */
+  cached: { matches: number, queries: number } | null
   sequential: { http: Latencies, sql: Latencies }
   perQuery: { q: string, count: number, bytes: number, httpMedian: number, sqlMedian: number }[]
   concurrent: { connections: number, http: { rps: number, p50: number, p99: number, cpuUsPerRequest: { server: number, postgres: number } | null }, sql: { qps: number }, rounds: { http: number[], sql: number[] } }
@@ -221,7 +225,8 @@ export async function timeReindex (cliArgs: string[], env: NodeJS.ProcessEnv, cw
 export async function runSearchScenario (s: SearchSettings): Promise<SearchResults> {
   const { log } = s
   const db = await openDatabase({ databaseUrl: s.databaseUrl, dataDir: '', poolSize: 2 })
-  const pool = new pg.Pool({ connectionString: s.databaseUrl, max: s.poolSize })
+  // as opend's own pool (src/db/factory.ts)
+  const pool = new pg.Pool({ connectionString: s.databaseUrl, max: s.poolSize, options: '-c jit=off' })
   try {
     // ---- the catalog
     const cat = (await pool.query<{ datasets: number, public: number, resources: number, index_bytes: string }>(`
@@ -239,9 +244,10 @@ export async function runSearchScenario (s: SearchSettings): Promise<SearchResul
       const json = JSON.parse(body) as { result: { count: number, results: unknown[], facets: Record<string, unknown> } }
       const compiled = await compilePackageSearch(db.kysely, null, options)
       // the direct SQL must be the same search: same count, same page
-      const row = (await pool.query<{ count: number, dicts: string[] }>(compiled.sql, compiled.parameters as unknown[])).rows[0]
-      if (row.count !== json.result.count || row.dicts.length !== json.result.results.length) {
-        throw new Error(`${label}: HTTP found ${json.result.count} (${json.result.results.length} on the page), the compiled SQL ${row.count} (${row.dicts.length})`)
+      const row = (await pool.query<{ count: number, page: string }>(compiled.sql, compiled.parameters as unknown[])).rows[0]
+      const onPage = (JSON.parse(row.page) as unknown[]).length
+      if (row.count !== json.result.count || onPage !== json.result.results.length) {
+        throw new Error(`${label}: HTTP found ${json.result.count} (${json.result.results.length} on the page), the compiled SQL ${row.count} (${onPage})`)
       }
       return { label, path, options, compiled, count: json.result.count, bytes: Buffer.byteLength(body) }
     }
@@ -343,6 +349,7 @@ export async function runSearchScenario (s: SearchSettings): Promise<SearchResul
         counts: { min: counts[0], median: median(counts), max: counts[counts.length - 1], zero: counts.filter((c) => c === 0).length },
         bytes: { min: bytes[0], median: median(bytes), max: bytes[bytes.length - 1] }
       },
+      cached: s.searchCacheMatches === null ? null : { matches: s.searchCacheMatches, queries: counts.filter((c) => c >= s.searchCacheMatches!).length },
       sequential,
       perQuery: queries.map((q) => ({ q: q.label, count: q.count, bytes: q.bytes, httpMedian: median(httpBy.get(q.label)!), sqlMedian: median(sqlBy.get(q.label)!) })),
       concurrent,
@@ -366,6 +373,9 @@ export function searchReport (r: SearchResults, reindex: { seconds: number, outp
   lines.push(`catalog: ${r.catalog.datasets} datasets (${r.catalog.public} public), ${r.catalog.resources} resources; search_index ${r.catalog.indexBytes}`)
   lines.push(`queries: ${r.queries.distinct} distinct Thai queries, facet.field=${JSON.stringify(FACET_FIELDS)}, rows=${ROWS}; ` +
     `matches ${r.queries.counts.min}-${r.queries.counts.max} (median ${r.queries.counts.median}, ${r.queries.counts.zero} with none); answers ${r.queries.bytes.min}-${r.queries.bytes.max} bytes (median ${r.queries.bytes.median})`)
+  lines.push(r.cached === null
+    ? 'opend\'s cache: off (--no-cache): every request runs its SQL'
+    : `opend's cache: on: the ${r.cached.queries} queries matching at least ${r.cached.matches} datasets (OPEND_SEARCH_CACHE_MATCHES) are answered from memory after their first run; the SQL column runs every query`)
   lines.push('')
   lines.push('| package_search | opend (HTTP) | same SQL, direct | HTTP - SQL | bar | |')
   lines.push('|---|---:|---:|---:|---:|---|')

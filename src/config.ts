@@ -22,7 +22,8 @@ export const EnvSchema = Type.Object({
   OPEND_REQUIRE_GDC_METADATA: Type.Optional(Bool),
   OPEND_CREATE_UNOWNED_DATASET: Type.Optional(Bool),
   OPEND_DEMO: Type.Optional(Bool),
-  OPEND_PACKAGE_CACHE: Type.Optional(Bool)
+  OPEND_PACKAGE_CACHE: Type.Optional(Bool),
+  OPEND_SEARCH_CACHE_MATCHES: Type.Integer({ minimum: 0, default: 5000, description: 'Anonymous package_search answers matching at least this many datasets are kept in memory until a dataset changes' })
 })
 
 export type Env = Static<typeof EnvSchema>
@@ -45,6 +46,8 @@ export interface Config {
   demo: boolean
   /** keep public package_show answers in memory (plugins/package-cache.ts) */
   packageCache: boolean
+  /** anonymous package_search answers with at least this many matches are cached */
+  searchCacheMatches: number
 }
 
 export class ConfigError extends Error {}
@@ -89,6 +92,7 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     requireGdcMetadata: asBool(e.OPEND_REQUIRE_GDC_METADATA, false),
     createUnownedDataset: asBool(e.OPEND_CREATE_UNOWNED_DATASET, false),
     demo: asBool(e.OPEND_DEMO, true),
-    packageCache: asBool(e.OPEND_PACKAGE_CACHE, true)
+    packageCache: asBool(e.OPEND_PACKAGE_CACHE, true),
+    searchCacheMatches: e.OPEND_SEARCH_CACHE_MATCHES
   })
 }

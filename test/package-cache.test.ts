@@ -1,4 +1,5 @@
 import t from 'tap'
+import { sql } from 'kysely'
 import { PackageCache } from '../src/catalog/package-cache.js'
 import { buildApp } from '../src/app.js'
 import { build, json, openSecondHandle } from './helper.js'
@@ -35,6 +36,24 @@ t.test('invalidating an id drops it under every key', async (t) => {
   t.equal(cache.get('by-name'), undefined)
   t.equal(cache.get('x'), undefined)
   t.equal(cache.get('other'), '2')
+})
+
+t.test('the oldest answers make room within the size bounds', async (t) => {
+  const cache = new PackageCache({ entries: 3, chars: 10 })
+  cache.setLive(true)
+  cache.set('a', 'x', '1234', cache.generation)
+  cache.set('b', 'y', '1234', cache.generation)
+  cache.set('c', 'z', '1234', cache.generation)
+  t.equal(cache.get('a'), undefined, 'three answers of 4 characters exceed 10: the oldest went')
+  t.same([cache.get('b'), cache.get('c')], ['1234', '1234'])
+  cache.set('b', 'y', '12', cache.generation)
+  cache.set('d', 'w', '1', cache.generation)
+  cache.set('e', 'v', '1', cache.generation)
+  t.equal(cache.get('c'), undefined, 'a fourth entry exceeds the count: the oldest went')
+  t.same([cache.get('b'), cache.get('d'), cache.get('e')], ['12', '1', '1'], 'replacing an entry counts its new size only')
+  cache.set('big', 'u', '12345678901', cache.generation)
+  t.equal(cache.get('big'), undefined, 'an answer larger than the whole cache is not kept')
+  t.equal(cache.get('b'), '12', 'and evicts nothing')
 })
 
 /** Two opend apps on one database, as two processes behind a load balancer. */
@@ -99,4 +118,27 @@ t.test('package_list pages are dropped by a change to any dataset', async (t) =>
   t.same(await eventually(list, (names) => names.length === 2), ['buses', 'cars'], 'a dataset created through another process appears')
   await a.call('package_delete', { id: 'cars' })
   t.same(await eventually(list, (names) => names.length === 1), ['buses'])
+})
+
+t.test('broad anonymous searches are kept until a dataset changes; narrow and signed-in ones always run', async (t) => {
+  const a = await build(t)
+  const admin = { authorization: a.admin }
+  await a.call('organization_create', { name: 'nso', title: 'National Statistical Office' })
+  for (const name of ['births', 'deaths', 'marriages']) await a.call('package_create', { name, owner_org: 'nso', title: `สถิติ ${name}` })
+  await a.call('package_create', { name: 'rainfall', owner_org: 'nso', title: 'ปริมาณฝน' })
+  // a small threshold stands in for the default 5,000
+  const broad = await buildApp({ ...a.config, searchCacheMatches: 2 }, await openSecondHandle(t, a.db), { closeDb: false })
+  t.teardown(() => broad.close())
+  const search = async (q: string, headers = {}) =>
+    json(await broad.inject({ url: `/api/3/action/package_search?q=${encodeURIComponent(q)}&facet.field=["tags"]`, headers })).result.count
+  t.equal(await search('สถิติ'), 3)
+  t.equal(await search('ปริมาณฝน'), 1)
+  t.equal(await search('สถิติ', admin), 3)
+  // behind opend's back: no write action, so no notification
+  await sql`DELETE FROM search_index WHERE name IN ('births', 'rainfall')`.execute(a.db.kysely)
+  t.equal(await search('สถิติ'), 3, 'three matches reach the threshold: the answer came from the cache')
+  t.equal(await search('ปริมาณฝน'), 0, 'one match is below it: the search ran again')
+  t.equal(await search('สถิติ', admin), 2, 'a signed-in caller\'s search always runs')
+  await a.call('package_patch', { id: 'deaths', notes: 'ทะเบียนราษฎร' })
+  t.equal(await eventually(() => search('สถิติ'), (n) => n === 2), 2, 'a write through another process drops the cached searches')
 })

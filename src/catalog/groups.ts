@@ -132,14 +132,14 @@ export async function showGroup (ctx: ActionContext, kind: GroupKind, p: ShowPar
   if (p.include_datasets) {
     // CKAN lists public datasets only, except organization_show for callers
     // who can read the organization's private ones
-    const { dicts } = await searchPackages(db, user, {
+    const { page } = await searchPackages(db, user, {
       fq: [`${isOrg(kind) ? 'owner_org' : 'groups'}:${isOrg(kind) ? g.id : g.name}`],
       rows: 10,
       start: 0,
       includePrivate: isOrg(kind) && member,
       includeDrafts: false
     })
-    dict.packages = dicts.map((d) => JSON.parse(d))
+    dict.packages = JSON.parse(page)
   }
   return dict
 }

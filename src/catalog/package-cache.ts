@@ -1,7 +1,9 @@
 /**
- * package_show answers for public datasets (and package_list pages), kept in
- * process memory. Every
- * write that rebuilds a package dict also sends `NOTIFY opend_package, <id>`
+ * package_show answers for public datasets (and package_list pages and the
+ * costly anonymous package_search answers), kept in process memory (by
+ * default at most MAX_ENTRIES answers and MAX_CHARS characters, the oldest
+ * dropped first).
+ * Every write that rebuilds a package dict also sends `NOTIFY opend_package, <id>`
  * in its transaction, so every opend process drops the entry when the write
  * commits; a process whose notification channel is down serves nothing from
  * the cache until it is back (and starts empty). Entries also expire after
@@ -11,17 +13,22 @@
 export const CHANNEL = 'opend_package'
 const TTL_MS = 60_000
 const MAX_ENTRIES = 10_000
+/** the answers are ASCII JSON (Thai as \uXXXX), so characters are bytes; a search answer with 20 dicts is about 400 KB */
+const MAX_CHARS = 128 * 2 ** 20
 
 interface Entry { id: string, dict: string, expires: number }
 
-/** Entries that depend on every dataset (package_list pages) are stored under this id. */
+/** Entries that depend on every dataset (package_list pages, searches) are stored under this id. */
 export const ANY_PACKAGE = '\u0000any'
 
 export class PackageCache {
   private readonly entries = new Map<string, Entry>()
+  constructor (private readonly limits = { entries: MAX_ENTRIES, chars: MAX_CHARS }) {}
+
   /** bumped by every invalidation: a read that began before one may not fill the cache */
   private gen = 0
   private live = false
+  private chars = 0
 
   get generation (): number { return this.gen }
 
@@ -36,7 +43,7 @@ export class PackageCache {
     const e = this.entries.get(key)
     if (!e) return undefined
     if (e.expires < Date.now()) {
-      this.entries.delete(key)
+      this.delete(key)
       return undefined
     }
     return e.dict
@@ -44,9 +51,22 @@ export class PackageCache {
 
   /** Store a public dataset's dict, read from the database at `generation`. */
   set (key: string, id: string, dict: string, generation: number): void {
-    if (!this.live || generation !== this.gen) return
-    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!)
+    if (!this.live || generation !== this.gen || dict.length > this.limits.chars) return
+    this.delete(key)
+    // the oldest go first
+    for (const oldest of this.entries.keys()) {
+      if (this.entries.size < this.limits.entries && this.chars + dict.length <= this.limits.chars) break
+      this.delete(oldest)
+    }
     this.entries.set(key, { id, dict, expires: Date.now() + TTL_MS })
+    this.chars += dict.length
+  }
+
+  private delete (key: string): void {
+    const e = this.entries.get(key)
+    if (!e) return
+    this.entries.delete(key)
+    this.chars -= e.dict.length
   }
 
   /** Drop one dataset's entries (under its name and its id), or all. */
@@ -54,8 +74,9 @@ export class PackageCache {
     this.gen++
     if (id === undefined) {
       this.entries.clear()
+      this.chars = 0
       return
     }
-    for (const [key, e] of this.entries) if (e.id === id || e.id === ANY_PACKAGE) this.entries.delete(key)
+    for (const [key, e] of this.entries) if (e.id === id || e.id === ANY_PACKAGE) this.delete(key)
   }
 }

@@ -146,13 +146,14 @@ export interface SearchIndexTable {
   tags: string[]
   res_format: string[]
   license_id: string | null
+  /** written by src/db/queries/search-index.ts in SQL (setweight(to_tsvector(...))) */
+  rank: ColumnType<string, never, never>
+  fts: ColumnType<string, never, never>
+  body: string
 }
 
 export interface SearchTextTable {
   package_id: string
-  /** written by src/db/queries/search-index.ts in SQL (setweight(to_tsvector(...))) */
-  fts: ColumnType<string, never, never>
-  body: string
   fields: Json<Record<string, string[]>>
   texts: Json<Record<string, string>>
 }

@@ -123,10 +123,13 @@ function isAlive (pid: number): boolean {
 export async function openDatabase (opts: DbOptions): Promise<Db> {
   if (opts.databaseUrl) {
     if (opts.schema && !/^[a-z_][a-z0-9_]*$/.test(opts.schema)) throw new Error(`invalid schema name ${opts.schema}`)
+    // JIT off: opend's statements are short, and a search over tens of
+    // thousands of rows crosses jit_above_cost and then spends 50-60 ms
+    // compiling, more than the query itself (bench/README.md)
     const pool = new pg.Pool({
       connectionString: opts.databaseUrl,
       max: opts.poolSize ?? 10,
-      ...(opts.schema ? { options: `-c search_path=${opts.schema},public` } : {})
+      options: ['-c jit=off', ...(opts.schema ? [`-c search_path=${opts.schema},public`] : [])].join(' ')
     })
     // an idle client losing its server must not crash the process; the next query reconnects
     pool.on('error', () => {})

@@ -27,14 +27,14 @@ export interface Compiled {
   where: Cond
   /** text queries that count towards the score (not under a NOT) */
   scored: ScoredTerm[]
-  /** the condition reads search_text (aliased `st`), which must then be joined */
+  /** the condition reads search_text (aliased `st`: exact field values and the smaller text fields), which must then be joined */
   usesText: boolean
 }
 
 interface Ctx { now: Date, scored: ScoredTerm[], usesText: boolean }
 
 /** A column of search_text, noting that the query needs the join. */
-function st (ctx: Ctx, column: 'fts' | 'body' | 'fields' | 'texts'): RawBuilder<unknown> {
+function st (ctx: Ctx, column: 'fields' | 'texts'): RawBuilder<unknown> {
   ctx.usesText = true
   return sql.ref(`st.${column}`)
 }
@@ -46,6 +46,8 @@ export interface ScoredTerm {
 }
 
 const CONFIG = sql.lit(TS_CONFIG)
+const FTS = sql.ref('si.fts')
+const BODY = sql.ref('si.body')
 const TRUE: Cond = sql<SqlBool>`true`
 const FALSE: Cond = sql<SqlBool>`false`
 
@@ -173,22 +175,29 @@ function term (field: string | null, text: string, phrase: boolean, prefix: bool
   const substring = hasThai(text) ? text.toLowerCase().trim() : null
   if (scoring) ctx.scored.push({ tsquery: q, substring })
   const like = substring === null ? null : containsPattern(substring)
-  const fts = st(ctx, 'fts')
-  const anywhere = sql<SqlBool>`${fts} @@ ${q}`
-  if (field === null || field === 'text') return like === null ? anywhere : sql<SqlBool>`(${anywhere} OR ${st(ctx, 'body')} LIKE ${like})`
+  const anywhere = sql<SqlBool>`${FTS} @@ ${q}`
+  // the substring first: a trigram match is rechecked row by row, and a row
+  // whose short body holds the word then never reads its out-of-line fts
+  if (field === null || field === 'text') return like === null ? anywhere : sql<SqlBool>`(${BODY} LIKE ${like} OR ${anywhere})`
   // field-restricted: the whole-document index narrows, the field's own words decide
   const own = field in WEIGHTS
-    ? sql<SqlBool>`(${anywhere} AND ts_filter(${fts}, ${WEIGHTS[field]}) @@ ${q})`
+    ? sql<SqlBool>`(${anywhere} AND ts_filter(${FTS}, ${WEIGHTS[field]}) @@ ${q})`
     : sql<SqlBool>`(${anywhere} AND to_tsvector(${CONFIG}::regconfig, coalesce(${st(ctx, 'texts')} ->> ${field}, '')) @@ ${q})`
   if (like === null) return own
   const substringIn = field === 'title'
     ? sql<SqlBool>`si.title_string LIKE ${like}`
     : field === 'notes'
-      // the substring net holds the title too: the description itself decides
-      ? sql<SqlBool>`(${st(ctx, 'body')} LIKE ${like} AND EXISTS (SELECT 1 FROM packages p WHERE p.id = si.package_id AND lower(p.notes) LIKE ${like}))`
+      ? notesLike(like)
       : sql<SqlBool>`replace(${st(ctx, 'texts')} ->> ${field}, ' ', '') LIKE ${containsPattern(substring!.replace(/\s+/g, ''))}`
   return sql<SqlBool>`(${own} OR ${substringIn})`
 }
+
+/**
+ * A substring of the description. The substring net leaves descriptions out
+ * (migrations/20261127T180000-search-narrow.ts), so this reads the datasets'
+ * notes: only `notes:` queries with Thai or wildcards come here.
+ */
+const notesLike = (like: string): Cond => sql<SqlBool>`EXISTS (SELECT 1 FROM packages p WHERE p.id = si.package_id AND lower(p.notes) LIKE ${like})`
 
 function integer (text: string): number {
   if (!/^[+-]?\d{1,9}$/.test(text.trim())) throw new QuerySyntaxError(`Invalid Number: ${text}`)
@@ -216,17 +225,19 @@ function wildcard (field: string | null, pattern: string, ctx: Ctx): Cond {
   const like = wildcardToLike(pattern)
   if (isTextField(field)) {
     // Solr matches wildcards against single indexed words; the substring net is the closest here
-    const column = field === null || field === 'text' || field === 'notes'
-      ? st(ctx, 'body')
+    const contains = `%${like.toLowerCase()}%`
+    if (field === 'notes') return notesLike(contains)
+    const column = field === null || field === 'text'
+      ? BODY
       : field === 'title' ? sql`si.title_string` : sql`lower(${st(ctx, 'texts')} ->> ${field})`
-    return sql<SqlBool>`${column} LIKE ${`%${like.toLowerCase()}%`}`
+    return sql<SqlBool>`${column} LIKE ${contains}`
   }
   return sql<SqlBool>`EXISTS (SELECT 1 FROM jsonb_array_elements_text(${st(ctx, 'fields')} -> ${field}) v WHERE v LIKE ${like})`
 }
 
 function exists (field: string, ctx: Ctx): Cond {
   if (DATE_FIELDS.has(field) || INT_FIELDS.has(field) || ['capacity', 'state', 'text', 'title'].includes(field)) return TRUE
-  if (field === 'notes') return sql<SqlBool>`length(ts_filter(${st(ctx, 'fts')}, '{c}')) > 0`
+  if (field === 'notes') return sql<SqlBool>`length(ts_filter(${FTS}, '{c}')) > 0`
   if (isTextField(field)) return sql<SqlBool>`${st(ctx, 'texts')} ? ${field}`
   return sql<SqlBool>`${st(ctx, 'fields')} ? ${field}`
 }

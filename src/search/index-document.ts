@@ -9,15 +9,14 @@ import type { SearchIndexTable } from '../db/database.js'
 import { GDC_DATASET_FIELD_NAMES } from '../catalog/gdc.js'
 import { segment } from './analyzer.js'
 
-/** The search_index row, and what search_text is built from. */
-export interface IndexDocument extends Selectable<SearchIndexTable> {
+/** The search_index row (its tsvectors are built from `weighted` in SQL), and what search_text is built from. */
+export interface IndexDocument extends Omit<Selectable<SearchIndexTable>, 'rank' | 'fts'> {
   /** Solr string fields: exact, case-sensitive values */
   fields: Record<string, string[]>
   /** Solr text fields other than title and notes (which have weights of their own), segmented, for field-restricted text queries */
   texts: Record<string, string>
   /** segmented text of each weight: A title and name, B tags, C notes, D the rest */
   weighted: [a: string, b: string, c: string, d: string]
-  body: string
 }
 
 /** CKAN index fields that are not extras (a dataset's extras are also indexed under their own key unless it is one of these). */
@@ -36,8 +35,6 @@ export const TEXT_FIELDS = new Set(['title', 'notes', 'author', 'maintainer', 'r
  * start is what a search needs.
  */
 const MAX_INDEXED_TEXT = 100_000
-/** the substring net is for titles, tags and the start of a description */
-const MAX_SUBSTRING_NOTES = 1_000
 const MAX_TITLE_STRING = 1_000
 
 const present = (values: (string | null | undefined)[]): string[] => values.filter((v): v is string => typeof v === 'string' && v !== '')
@@ -124,6 +121,7 @@ export function indexDocument ({ pkg, organization, resources, tags, groups, lic
     fields,
     texts,
     weighted,
-    body: [pkg.title.slice(0, MAX_TITLE_STRING), pkg.name, ...tagNames, organization?.title ?? '', (pkg.notes ?? '').slice(0, MAX_SUBSTRING_NOTES)].join('\n').toLowerCase()
+    // the substring net: the short fields a Thai word is looked for in (migrations/20261127T180000-search-narrow.ts)
+    body: [pkg.title.slice(0, MAX_TITLE_STRING), pkg.name, ...tagNames, organization?.title ?? ''].join('\n').toLowerCase()
   }
 }

@@ -42,7 +42,12 @@ export interface SearchOptions {
   now?: Date
 }
 
-export interface SearchResult { count: number, dicts: string[], facets: Map<string, FacetItem[]> }
+export interface SearchResult {
+  count: number
+  /** the page's stored package dicts as one JSON array, put together by PostgreSQL (an array of 20 large strings costs Node more to parse than the search) */
+  page: string
+  facets: Map<string, FacetItem[]>
+}
 
 /**
  * Sortable fields and the index columns behind them. Solr sorts its string
@@ -86,18 +91,26 @@ function compile (text: string, dismax: boolean, o: CompileOptions): Compiled {
   }
 }
 
-/** The rank of a row: weighted text relevance, plus a little for a Thai substring in the title. */
+/**
+ * The rank of a row: its words in the title and name, then in the tags, plus
+ * a little for a Thai substring in the title; datasets matched by their
+ * description or other fields only rank equal, then by recency.
+ */
 function scoreOf (scored: ScoredTerm[]): RawBuilder<number> {
   if (scored.length === 0) return sql<number>`0`
   const any = scored.length === 1 ? scored[0].tsquery : sql`(${sql.join(scored.map((s) => s.tsquery), sql` || `)})`
-  // Solr's qf: title and name ^4, tags ^2, the rest ^1 (tsvector weights A, B, C/D)
-  // cover density: the words of a query close together rank above scattered ones
-  const parts: RawBuilder<unknown>[] = [sql`ts_rank_cd('{0.1, 0.2, 0.5, 1.0}', st.fts, ${any})`]
+  // Solr's qf: title and name ^4, tags ^2 (tsvector weights A and B of si.rank), the rest ^1,
+  // which CKAN puts in one text field; cover density: the words of a query
+  // close together rank above scattered ones
+  const parts: RawBuilder<unknown>[] = [sql`ts_rank_cd('{0, 0, 0.5, 1.0}', si.rank, ${any})`]
   for (const s of scored) {
     if (s.substring !== null) parts.push(sql`CASE WHEN si.title_string LIKE ${containsPattern(s.substring)} THEN 0.05 ELSE 0 END`)
   }
   return sql<number>`(${sql.join(parts, sql` + `)})`
 }
+
+/** facet fields with a search_index column of their own; any other is read from search_text's fields */
+const FACET_COLUMNS = ['organization', 'groups', 'tags', 'res_format', 'license_id']
 
 /** One facet's counts over the matched rows `m`, most frequent first as Solr orders them, with display names. */
 function facetQuery (field: string, o: FacetOptions): RawBuilder<unknown> {
@@ -162,7 +175,7 @@ export async function compilePackageSearch (db: Kysely<Database>, user: Caller |
   })
   const sorts = parseSort(o.sort)
   const facets = o.facets?.fields ?? []
-  const needsFields = facets.some((f) => !['organization', 'groups', 'tags', 'res_format', 'license_id'].includes(f))
+  const needsFields = facets.some((f) => !FACET_COLUMNS.includes(f))
   const where = sql.join([visible, ...conditions], sql` AND `)
   // the wide text table only when something reads it
   const from = usesText || needsFields ? sql`search_index si JOIN search_text st ON st.package_id = si.package_id` : sql`search_index si`
@@ -173,16 +186,18 @@ export async function compilePackageSearch (db: Kysely<Database>, user: Caller |
   // may walk an index in sort order and stop after the page
   const materialized = facets.length ? sql`MATERIALIZED` : sql`NOT MATERIALIZED`
   const facetColumns = facets.map((f, i) => sql`, ${facetQuery(f, o.facets!)} AS ${sql.ref(`facet_${i}`)}`)
+  // the matched rows carry only what the page and the facets read: a CTE
+  // of tens of thousands of rows otherwise spills to disk
+  const columns = [...new Set([...sortColumns, ...facets.filter((f) => FACET_COLUMNS.includes(f))])]
+    .filter((c) => c !== 'score').map((c) => sql`, ${sql.ref(`si.${c}`)}`)
   return sql`
     WITH m AS ${materialized} (
-      SELECT si.package_id, si.metadata_modified, si.metadata_created, si.name, si.title, si.num_resources, si.num_tags,
-        si.organization, si.groups, si.tags, si.res_format, si.license_id, ${needsFields ? sql`st.fields` : sql`NULL::jsonb AS fields`},
-        ${scoreOf(scored)} AS score
+      SELECT si.package_id${sql.join(columns, sql``)}${needsFields ? sql`, st.fields` : sql``}, ${scoreOf(scored)} AS score
       FROM ${from} WHERE ${where}
     )
     SELECT (SELECT count(*)::int FROM m) AS count,
-      ARRAY(SELECT p.dict FROM (SELECT m.package_id, ${sql.join(sortColumns.map((c) => sql.ref(`m.${c}`)))} FROM m ORDER BY ${order('m')}
-        LIMIT ${o.rows} OFFSET ${o.start}) page JOIN packages p ON p.id = page.package_id ORDER BY ${order('page')}) AS dicts
+      (SELECT '[' || coalesce(string_agg(p.dict, ', ' ORDER BY ${order('page')}), '') || ']' FROM (SELECT m.package_id, ${sql.join(sortColumns.map((c) => sql.ref(`m.${c}`)))}
+        FROM m ORDER BY ${order('m')} LIMIT ${o.rows} OFFSET ${o.start}) page JOIN packages p ON p.id = page.package_id) AS page
       ${sql.join(facetColumns, sql``)}
   `.compile(db)
 }
@@ -195,5 +210,5 @@ export async function searchPackages (db: Kysely<Database>, user: Caller | null,
     const items = row[`facet_${i}`] as [string, string, number][]
     facets.set(field, items.map(([name, display, count]) => ({ name, display_name: display, count })))
   })
-  return { count: row.count as number, dicts: row.dicts as string[], facets }
+  return { count: row.count as number, page: row.page as string, facets }
 }

@@ -20,7 +20,7 @@ export default defineAction({
     const rows = Math.min(params.limit || 10, 1000)
     let start = params.offset ?? 0
     if (params.offset === undefined && params.limit && params.page) start = (params.page - 1) * params.limit
-    const { dicts } = await searchPackages(db, user, { rows, start, includePrivate: !!user?.sysadmin, includeDrafts: false })
-    return new RawJson(`[${dicts.join(', ')}]`)
+    const { page } = await searchPackages(db, user, { rows, start, includePrivate: !!user?.sysadmin, includeDrafts: false })
+    return new RawJson(page)
   }
 })

@@ -42,7 +42,7 @@ export default defineAction({
     search_facets: Type.Record(Type.String(), Type.Unknown())
   }),
   example: { q: 'ทางพิเศษ', rows: 5 },
-  async handler (params, { db, user, packageCache }) {
+  async handler (params, { db, user, config, packageCache }) {
     const invalid = Object.keys(params).filter((k) => !VALID.has(k) && !k.startsWith('ext_'))
     if (invalid.length) throw new SearchQueryError(`Invalid search parameters: [${invalid.map((k) => `'${k}'`).join(', ')}]`)
     // ckan/lib/search/query.py: a string parameter starting with {! is a Solr local parameter
@@ -69,22 +69,22 @@ export default defineAction({
       includeDrafts: params.include_drafts ?? false,
       fqHasState: params.fq?.includes('+state') ?? false
     }
-    // The anonymous, unfiltered search (a portal's front page) counts facets
-    // over the whole catalog: kept until any dataset changes
-    const cacheKey = user === null && options.q === undefined && fq.length === 0
-      ? `package_search\u0000${JSON.stringify([options, params.fl ?? null])}`
-      : null
+    // Anonymous answers may be kept until any dataset changes (as Solr keeps
+    // results until its next commit), but only the costly ones: the
+    // unfiltered search (a portal's front page) and searches matching at
+    // least OPEND_SEARCH_CACHE_MATCHES datasets (head terms such as สถิติ),
+    // which rank and count facets over tens of thousands of rows (bench/README.md);
+    // everything narrower runs every time
+    const cacheKey = user === null ? `package_search\u0000${JSON.stringify([options, params.fl ?? null])}` : null
     const cached = cacheKey ? packageCache?.get(cacheKey) : undefined
     if (cached !== undefined) return new RawJson(cached)
     const generation = packageCache?.generation ?? 0
-    const { count, dicts, facets } = await searchPackages(db, user, options)
-    let results = `[${dicts.join(', ')}]`
+    const { count, page, facets } = await searchPackages(db, user, options)
+    let results = page
     if (params.fl?.length) {
       const fl = params.fl
-      results = asciiJson(dicts.map((d) => {
-        const full = JSON.parse(d) as Record<string, unknown>
-        return Object.fromEntries(fl.filter((f) => f in full).map((f) => [f, full[f]]))
-      }))
+      results = asciiJson((JSON.parse(page) as Record<string, unknown>[]).map((full) =>
+        Object.fromEntries(fl.filter((f) => f in full).map((f) => [f, full[f]]))))
     }
     const sort = params.sort?.trim() || DEFAULT_SORT
     // `facets` keeps Solr's count order; search_facets items are sorted by
@@ -95,7 +95,7 @@ export default defineAction({
       items: [...items].sort((a, b) => (a.display_name < b.display_name ? 1 : a.display_name > b.display_name ? -1 : 0))
     }])))
     const body = `{"count": ${count}, "facets": ${facetsJson}, "results": ${results}, "sort": ${asciiJson(sort)}, "search_facets": ${searchFacets}}`
-    if (cacheKey) packageCache?.set(cacheKey, ANY_PACKAGE, body, generation)
+    if (cacheKey && (count >= config.searchCacheMatches || (options.q === undefined && fq.length === 0))) packageCache?.set(cacheKey, ANY_PACKAGE, body, generation)
     return new RawJson(body)
   }
 })

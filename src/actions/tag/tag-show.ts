@@ -23,8 +23,8 @@ export default defineAction({
     if (!tag || params.vocabulary_id) throw new NotFoundError()
     const out: Record<string, unknown> = { id: tag.id, name: tag.name, vocabulary_id: null, display_name: tag.name }
     if (params.include_datasets) {
-      const { dicts } = await searchPackages(db, null, { fq: [`tags:"${tag.name.replaceAll('"', '\\"')}"`], rows: 1000, start: 0, includePrivate: false, includeDrafts: false })
-      out.packages = dicts.map((d) => JSON.parse(d))
+      const { page } = await searchPackages(db, null, { fq: [`tags:"${tag.name.replaceAll('"', '\\"')}"`], rows: 1000, start: 0, includePrivate: false, includeDrafts: false })
+      out.packages = JSON.parse(page)
     }
     return out
   }
