@@ -4,8 +4,10 @@
  * rebuild at start when the index was built by another ICU or analyzer
  * version, or never.
  */
-import { sql } from 'kysely'
+import { Migrator, sql } from 'kysely'
 import t from 'tap'
+import { migrations } from '../../migrations/index.js'
+import { migrateToLatest } from '../../src/db/migrate.js'
 import type { Db } from '../../src/db/factory.js'
 import { analyzerFingerprint } from '../../src/search/analyzer.js'
 import { ensureSearchIndex, reindex } from '../../src/search/reindex.js'
@@ -70,6 +72,24 @@ t.test('ensureSearchIndex and reindex, in process', async (t) => {
   t.same(await found(), expected)
   t.same(ok(await app.call('package_search', { q: 'ท่องเที่ยว', include_private: true, include_drafts: true, include_deleted: true })).results
     .map((p: any) => p.name).includes('withdrawn'), false, 'deleted datasets stay out of a rebuilt index')
+})
+
+t.test('the narrow index migration, down and up again, and the rebuild it asks for', async (t) => {
+  const app = await build(t)
+  ok(await app.call('organization_create', { name: 'tat', title: 'Tourism Authority of Thailand' }))
+  ok(await app.call('package_create', { name: 'tourism-stats', title: 'สถิตินักท่องเที่ยว', notes: 'Visitors by province', owner_org: 'tat' }))
+  const db = app.db.kysely
+  const { rows } = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db)
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema: rows[0].schema })
+  const down = await migrator.migrateDown()
+  t.same(down.results?.map((r) => [r.migrationName, r.status]), [['20261127T180000-search-narrow', 'Success']], down.error ? String(down.error) : 'down')
+  const up = await migrateToLatest(db)
+  t.same(up.map((r) => r.status), ['Success'])
+  t.equal((await indexState(app.db)).fingerprint, null, 'the migration asks for a rebuild')
+  await ensureSearchIndex(db, app.app.log)
+  for (const q of ['ท่องเที่ยว', 'visitors', 'title:สถิติ', 'notes:province']) {
+    t.same(ok(await app.call('package_search', { q })).results.map((p: any) => p.name), ['tourism-stats'], q)
+  }
 })
 
 t.test('opend reindex', async (t) => {
