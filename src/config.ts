@@ -23,6 +23,7 @@ export const EnvSchema = Type.Object({
   OPEND_CREATE_UNOWNED_DATASET: Type.Optional(Bool),
   OPEND_DEMO: Type.Optional(Bool),
   OPEND_PACKAGE_CACHE: Type.Optional(Bool),
+  OPEND_DATASTORE_ROWS_MAX: Type.Integer({ minimum: 1, default: 32000, description: 'The most rows datastore_search returns per call and datastore_search_sql returns in all (CKAN\'s ckan.datastore.search.rows_max)' }),
   OPEND_SEARCH_CACHE_MATCHES: Type.Integer({ minimum: 0, default: 5000, description: 'Anonymous package_search answers matching at least this many datasets are kept in memory until a dataset changes' })
 })
 
@@ -48,6 +49,8 @@ export interface Config {
   packageCache: boolean
   /** anonymous package_search answers with at least this many matches are cached */
   searchCacheMatches: number
+  /** datastore_search's cap on limit, and datastore_search_sql's on its rows */
+  datastoreRowsMax: number
 }
 
 export class ConfigError extends Error {}
@@ -93,6 +96,7 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     createUnownedDataset: asBool(e.OPEND_CREATE_UNOWNED_DATASET, false),
     demo: asBool(e.OPEND_DEMO, true),
     packageCache: asBool(e.OPEND_PACKAGE_CACHE, true),
-    searchCacheMatches: e.OPEND_SEARCH_CACHE_MATCHES
+    searchCacheMatches: e.OPEND_SEARCH_CACHE_MATCHES,
+    datastoreRowsMax: e.OPEND_DATASTORE_ROWS_MAX
   })
 }

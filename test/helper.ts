@@ -71,7 +71,8 @@ export async function openTestDb (t: Tap): Promise<Db> {
     schemas.set(db, schema)
     t.teardown(async () => {
       await db.close()
-      await sql.raw(`DROP SCHEMA ${schema} CASCADE`).execute(admin.kysely)
+      // the DataStore's tables live beside the catalog's schema (src/datastore/schema.ts)
+      await sql.raw(`DROP SCHEMA IF EXISTS ${schema}_datastore, ${schema} CASCADE`).execute(admin.kysely)
       await admin.close()
     })
     return db

@@ -8,6 +8,11 @@ import apiTokenList from './token/api-token-list.js'
 import apiTokenRevoke from './token/api-token-revoke.js'
 import currentPackageListWithResources from './package/current-package-list-with-resources.js'
 import datasetPurge from './package/dataset-purge.js'
+import datastoreCreate from './datastore/datastore-create.js'
+import datastoreDelete from './datastore/datastore-delete.js'
+import datastoreInfo from './datastore/datastore-info.js'
+import datastoreSearch from './datastore/datastore-search.js'
+import datastoreUpsert from './datastore/datastore-upsert.js'
 import formatAutocomplete from './resource/format-autocomplete.js'
 import groupAutocomplete from './group/group-autocomplete.js'
 import groupCreate from './group/group-create.js'
@@ -58,6 +63,11 @@ const list: Action<any>[] = [
   apiTokenRevoke,
   currentPackageListWithResources,
   datasetPurge,
+  datastoreCreate,
+  datastoreDelete,
+  datastoreInfo,
+  datastoreSearch,
+  datastoreUpsert,
   formatAutocomplete,
   groupAutocomplete,
   groupCreate,

@@ -26,6 +26,8 @@ export interface ActionContext {
   log: FastifyBaseLogger
   /** public package_show answers (absent outside the HTTP app, e.g. in the CLI) */
   packageCache?: PackageCache
+  /** the request's path and query string, for answers that link to themselves (datastore_search's _links) */
+  url?: string
 }
 
 export interface Action<S extends TObject = TObject> {

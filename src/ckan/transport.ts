@@ -66,7 +66,7 @@ export default fp(async function transport (app: FastifyInstance, opts: Transpor
     const user: Caller | null = hasCallback ? null : await request.identify(keyParam)
     if (hasCallback) request.caller = null
     const params = coerceParams(action.params, raw)
-    const ctx = { user, config, log: request.log, packageCache: app.packageCache }
+    const ctx = { user, config, log: request.log, packageCache: app.packageCache, url: request.url }
     let result: unknown
     if (action.sideEffectFree) {
       result = await action.handler(params as never, { ...ctx, db: app.db.kysely })

@@ -158,6 +158,22 @@ export interface SearchTextTable {
   texts: Json<Record<string, string>>
 }
 
+export interface DatastoreTableTable {
+  resource_id: string
+  fields: Json<DatastoreField[]>
+  primary_key: ColumnType<string[], string[] | undefined, string[]>
+  created: GenTimestamp
+  modified: GenTimestamp
+}
+
+/** A DataStore column as CKAN reports it: `type` is the PostgreSQL type name (int4, float8, _text, json, ...). */
+export interface DatastoreField { id: string, type: string, info?: Record<string, unknown> }
+
+export interface DatastoreAliasTable {
+  name: string
+  resource_id: string
+}
+
 export interface SearchMetaTable {
   key: string
   value: string
@@ -177,6 +193,8 @@ export interface Database {
   search_index: SearchIndexTable
   search_text: SearchTextTable
   search_meta: SearchMetaTable
+  datastore_tables: DatastoreTableTable
+  datastore_aliases: DatastoreAliasTable
 }
 
 export type User = Selectable<UserTable>

@@ -81,10 +81,12 @@ t.test('the narrow index migration, down and up again, and the rebuild it asks f
   const db = app.db.kysely
   const { rows } = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db)
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema: rows[0].schema })
-  const down = await migrator.migrateDown()
-  t.same(down.results?.map((r) => [r.migrationName, r.status]), [['20261127T180000-search-narrow', 'Success']], down.error ? String(down.error) : 'down')
+  const narrow = '20261127T180000-search-narrow'
+  const down = await migrator.migrateTo('20261127T150000-search')
+  t.equal(down.error, undefined)
+  t.ok(down.results?.some((r) => r.migrationName === narrow && r.direction === 'Down' && r.status === 'Success'), 'down')
   const up = await migrateToLatest(db)
-  t.same(up.map((r) => r.status), ['Success'])
+  t.ok(up.some((r) => r.migrationName === narrow) && up.every((r) => r.status === 'Success'), 'up again')
   t.equal((await indexState(app.db)).fingerprint, null, 'the migration asks for a rebuild')
   await ensureSearchIndex(db, app.app.log)
   for (const q of ['ท่องเที่ยว', 'visitors', 'title:สถิติ', 'notes:province']) {
