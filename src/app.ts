@@ -40,7 +40,8 @@ export function buildServerOptions (config: Config, pretty = false): FastifyServ
 export interface AppOptions { config: Config, db: Db, closeDb: boolean }
 
 export async function app (fastify: FastifyInstance, opts: AppOptions): Promise<void> {
-  const { config } = opts
+  // datastore_search_sql by default only where a statement timeout holds (src/config.ts)
+  const config: Config = { ...opts.config, datastoreSql: opts.config.datastoreSql ?? opts.db.dialect === 'postgres' }
   // Fastify binds a route's error handler when the route is added, so this
   // must come before the plugins that add routes.
   fastify.setErrorHandler(errorHandler(config))

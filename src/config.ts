@@ -23,6 +23,8 @@ export const EnvSchema = Type.Object({
   OPEND_CREATE_UNOWNED_DATASET: Type.Optional(Bool),
   OPEND_DEMO: Type.Optional(Bool),
   OPEND_PACKAGE_CACHE: Type.Optional(Bool),
+  OPEND_DATASTORE_SQL: Type.Optional(Bool),
+  OPEND_DATASTORE_SQL_TIMEOUT: Type.Integer({ minimum: 1, default: 15, description: 'Seconds a datastore_search_sql statement may run' }),
   OPEND_DATASTORE_ROWS_MAX: Type.Integer({ minimum: 1, default: 32000, description: 'The most rows datastore_search returns per call and datastore_search_sql returns in all (CKAN\'s ckan.datastore.search.rows_max)' }),
   OPEND_SEARCH_CACHE_MATCHES: Type.Integer({ minimum: 0, default: 5000, description: 'Anonymous package_search answers matching at least this many datasets are kept in memory until a dataset changes' })
 })
@@ -51,6 +53,13 @@ export interface Config {
   searchCacheMatches: number
   /** datastore_search's cap on limit, and datastore_search_sql's on its rows */
   datastoreRowsMax: number
+  /**
+   * datastore_search_sql is served; null: on PostgreSQL only (src/app.ts
+   * decides), because PGlite (PostgreSQL in single-threaded WebAssembly)
+   * cannot interrupt a statement, so its statement timeout does not hold
+   */
+  datastoreSql: boolean | null
+  datastoreSqlTimeoutSeconds: number
 }
 
 export class ConfigError extends Error {}
@@ -97,6 +106,8 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     demo: asBool(e.OPEND_DEMO, true),
     packageCache: asBool(e.OPEND_PACKAGE_CACHE, true),
     searchCacheMatches: e.OPEND_SEARCH_CACHE_MATCHES,
-    datastoreRowsMax: e.OPEND_DATASTORE_ROWS_MAX
+    datastoreRowsMax: e.OPEND_DATASTORE_ROWS_MAX,
+    datastoreSql: e.OPEND_DATASTORE_SQL === undefined ? null : asBool(e.OPEND_DATASTORE_SQL, false),
+    datastoreSqlTimeoutSeconds: e.OPEND_DATASTORE_SQL_TIMEOUT
   })
 }

@@ -12,6 +12,7 @@ import datastoreCreate from './datastore/datastore-create.js'
 import datastoreDelete from './datastore/datastore-delete.js'
 import datastoreInfo from './datastore/datastore-info.js'
 import datastoreSearch from './datastore/datastore-search.js'
+import datastoreSearchSql from './datastore/datastore-search-sql.js'
 import datastoreUpsert from './datastore/datastore-upsert.js'
 import formatAutocomplete from './resource/format-autocomplete.js'
 import groupAutocomplete from './group/group-autocomplete.js'
@@ -67,6 +68,7 @@ const list: Action<any>[] = [
   datastoreDelete,
   datastoreInfo,
   datastoreSearch,
+  datastoreSearchSql,
   datastoreUpsert,
   formatAutocomplete,
   groupAutocomplete,

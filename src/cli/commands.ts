@@ -14,6 +14,8 @@ import { findUser, insertUser } from '../db/queries/users.js'
 import { isEmail, nameErrors } from '../catalog/validators.js'
 import { loadDemo } from '../demo/load.js'
 import { reindex } from '../search/reindex.js'
+import { resolve } from 'node:path'
+import { loadFile } from '../datastore/load.js'
 
 export const USAGE = `usage:
   opend serve                                     start the API server (what npm start runs)
@@ -22,6 +24,9 @@ export const USAGE = `usage:
   opend token add <user> [--name N] [--tier T]    create an API token; prints it alone on stdout
   opend demo                                      load the demo catalog (idempotent)
   opend reindex                                   rebuild the package search index
+  opend datastore load <resource_id> <file.csv|file.xlsx> [--encoding E]
+                                                  load a file into the resource's DataStore table,
+                                                  replacing its rows (E: utf-8 or tis-620; detected by default)
 environment: PORT, HOST, DATABASE_URL, OPEND_DATA_DIR, OPEND_SITE_URL, LOG_LEVEL, ...`
 
 /** A mistake in the command line: reported with the usage text. */
@@ -57,6 +62,18 @@ export function parseDbCommand (argv: string[]): Command {
         const { packages, ms } = await reindex(db.kysely, { onProgress: progress })
         out(`search index rebuilt: ${packages} datasets in ${(ms / 1000).toFixed(1)} s\n`)
       }
+    case 'datastore': {
+      if (sub !== 'load') throw new UsageError('datastore: the subcommand is load')
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { encoding: { type: 'string' } } })
+      if (positionals.length !== 2) throw new UsageError('datastore load takes a resource id and a file')
+      // the server may run the command for us (PGlite), from another directory
+      const [resourceId, file] = [positionals[0], resolve(positionals[1])]
+      return async ({ db, config, out, progress }) => {
+        const started = performance.now()
+        const r = await loadFile(db, resourceId, file, { encoding: values.encoding, siteUrl: config.siteUrl, onProgress: progress })
+        out(`loaded ${r.rows} rows into ${resourceId} in ${((performance.now() - started) / 1000).toFixed(1)} s (${r.format}${r.encoding ? `, ${r.encoding}` : ''}): ${r.fields.map((f) => `${f.id} ${f.type}`).join(', ')}\n`)
+      }
+    }
     case 'user': {
       if (sub !== 'add') throw new UsageError(`unknown command: user ${sub ?? ''}`)
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { sysadmin: { type: 'boolean', default: false }, email: { type: 'string' } } })

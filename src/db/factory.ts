@@ -10,6 +10,9 @@ import { PGliteDialect } from 'kysely-pglite-dialect'
 import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import pg from 'pg'
+import { from as pgCopyFrom } from 'pg-copy-streams'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import type { Database } from './database.js'
 
 // Counts and bigint columns arrive as strings by default; opend's bigints
@@ -32,6 +35,13 @@ export interface Db {
    * itself). Returns the unsubscribe function.
    */
   listen: (channel: string, onMessage: (payload: string) => void, onState: (up: boolean) => void) => Promise<() => Promise<void>>
+  /**
+   * `COPY <target> FROM STDIN (FORMAT csv)` fed with `data`, outside any
+   * transaction: node-postgres streams it on a connection of its own, PGlite
+   * reads it as a blob while holding Kysely's only connection, so that no
+   * other request's transaction is open on it meanwhile.
+   */
+  copyFrom: (target: string, csv: string) => Promise<void>
 }
 
 /** A dedicated connection for LISTEN, reconnecting with a capped backoff. */
@@ -134,7 +144,15 @@ export async function openDatabase (opts: DbOptions): Promise<Db> {
     // an idle client losing its server must not crash the process; the next query reconnects
     pool.on('error', () => {})
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
-    return { kysely, dialect: 'postgres', close: () => kysely.destroy(), listen: pgListener(opts) }
+    const copyFrom = async (target: string, csv: string) => {
+      const client = await pool.connect()
+      try {
+        await pipeline(Readable.from([csv]), client.query(pgCopyFrom(`COPY ${target} FROM STDIN (FORMAT csv)`)))
+      } finally {
+        client.release()
+      }
+    }
+    return { kysely, dialect: 'postgres', close: () => kysely.destroy(), listen: pgListener(opts), copyFrom }
   }
   let client = opts.pglite
   let release = () => {}
@@ -157,5 +175,8 @@ export async function openDatabase (opts: DbOptions): Promise<Db> {
     onState(true)
     return unsubscribe
   }
-  return { kysely, dialect: 'pglite', close: async () => { await kysely.destroy(); release() }, listen }
+  const copyFrom = (target: string, csv: string) => kysely.connection().execute(async () => {
+    await pglite.query(`COPY ${target} FROM '/dev/blob' (FORMAT csv)`, [], { blob: new Blob([csv]) })
+  })
+  return { kysely, dialect: 'pglite', close: async () => { await kysely.destroy(); release() }, listen, copyFrom }
 }

@@ -201,3 +201,34 @@ t.test('datastore_delete: rows by filter, then the whole table', async (t) => {
   t.equal(ok(await app.call('resource_show', { id: app.rid })).datastore_active, false)
   t.same(fails(await app.call('datastore_info', { id: app.rid }), 404), { __type: 'Not Found Error', message: `Not found: Resource/Alias "${app.rid}" was not found.` })
 })
+
+t.test('datastore_search_sql', async (t) => {
+  const sqlApp = await build(t, { OPEND_DATASTORE_SQL: 'true', OPEND_DATASTORE_ROWS_MAX: '3', OPEND_DATASTORE_SQL_TIMEOUT: '1' })
+  ok(await sqlApp.call('organization_create', { name: 'nso' }))
+  ok(await sqlApp.call('package_create', { name: 'population', owner_org: 'nso' }))
+  const rid = ok(await sqlApp.call('datastore_create', {
+    resource: { package_id: 'population' },
+    fields: [{ id: 'จังหวัด', type: 'text' }, { id: 'ประชากร', type: 'int8' }, { id: 'วันที่', type: 'date' }],
+    records: [{ จังหวัด: 'เชียงใหม่', ประชากร: 1797074, วันที่: '2023-12-31' }, { จังหวัด: 'สงขลา', ประชากร: 1436393 }, { จังหวัด: 'ตาก', ประชากร: 600000 }, { จังหวัด: 'น่าน', ประชากร: 470000 }],
+    aliases: 'ประชากร-จังหวัด'
+  })).resource_id
+  const q = (statement: string, token?: string | null) => sqlApp.call('datastore_search_sql', { sql: statement }, token)
+  const r = ok(await q(`SELECT "จังหวัด", "ประชากร" * 2 AS สองเท่า, "วันที่" FROM "${rid}" WHERE "ประชากร" > 1000000 ORDER BY 1;`, null))
+  t.same(r.records, [{ จังหวัด: 'สงขลา', สองเท่า: 2872786, วันที่: null }, { จังหวัด: 'เชียงใหม่', สองเท่า: 3594148, วันที่: '2023-12-31' }])
+  t.same(r.fields, [{ id: 'จังหวัด', type: 'text' }, { id: 'สองเท่า', type: 'int8' }, { id: 'วันที่', type: 'date' }])
+  t.notOk('records_truncated' in r)
+  const all = ok(await q('SELECT count(*) AS n, upper(\'x\') AS u FROM "ประชากร-จังหวัด"'))
+  t.same(all.records, [{ n: 4, u: 'X' }], 'an alias is a table name too')
+  const empty = ok(await q(`SELECT "จังหวัด" FROM "${rid}" WHERE false`))
+  t.same([empty.records, empty.fields], [[], [{ id: 'จังหวัด', type: 'text' }]], 'no rows, but the fields')
+  const capped = ok(await q(`SELECT _id FROM "${rid}" ORDER BY _id`))
+  t.same([capped.records.length, capped.records_truncated], [3, true], 'at most OPEND_DATASTORE_ROWS_MAX records')
+  t.same(fails(await q(`SELECT nocol FROM "${rid}"`), 409), { query: ['column "nocol" does not exist'], __type: 'Validation Error' })
+  t.same(fails(await q('SELECT FROM WHERE'), 409), { query: ['syntax error at or near "WHERE"'], __type: 'Validation Error' })
+  if (process.env.DATABASE_URL) {
+    t.same(fails(await q('SELECT count(*) FROM generate_series(1, 10000000000)'), 409), { query: ['Query took too long'], __type: 'Validation Error' }, 'the statement timeout holds')
+  }
+  const byDefault = await (await build(t)).call('datastore_search_sql', { sql: 'SELECT 1 AS one' })
+  if (process.env.DATABASE_URL) t.same(json(byDefault).result?.records, [{ one: 1 }], `served by default on PostgreSQL: ${byDefault.body}`)
+  else t.same([byDefault.statusCode, json(byDefault)], [400, 'Bad request - Action name not known: datastore_search_sql'], 'off by default on PGlite, as in CKAN without sqlsearch.enabled')
+})
