@@ -57,5 +57,8 @@ export function writeError (err: unknown, space = ' '): unknown {
     return new ValidationError({ constraints: [`Cannot insert records or create index${space}because of uniqueness constraint`], info: { orig: e.message, pgcode: e.code } as never })
   }
   if (e.code.startsWith('22') || e.code === '23502') return new ValidationError({ records: [e.message ?? 'invalid value'] })
+  // the columns were checked against the table's fields: only a load that
+  // replaced the table meanwhile (src/datastore/load.ts) leaves them wrong
+  if (e.code === '42P01' || e.code === '42703') return new ValidationError({ table: ['The table was replaced by a load during this request; try again.'] })
   return err
 }

@@ -7,7 +7,8 @@
  * read-only, with `search_path` set to the DataStore schema alone and
  * `standard_conforming_strings` on (the parser's reading of backslashes).
  */
-import { loadModule, parseSync, SqlError } from 'libpg-query'
+import { createRequire } from 'node:module'
+import { Worker } from 'node:worker_threads'
 import { AuthorizationError, ValidationError } from '../ckan/errors.js'
 import { ALLOWED_FUNCTIONS } from './allowed-functions.js'
 
@@ -34,14 +35,12 @@ export async function checkSearchSql (sql: string, datastoreSchema: string): Pro
   if (sql.length > MAX_SQL_LENGTH) throw new ValidationError({ sql: [`Query is longer than ${MAX_SQL_LENGTH} characters.`] })
   // The parser reads a C string and would stop at a NUL the server might not
   if (sql.includes('\0')) throw new ValidationError({ sql: ['Query contains a NUL character.'] })
-  await loadModule()
-  let tree: { stmts?: Array<{ stmt?: Obj }> }
-  try {
-    tree = parseSync(sql)
-  } catch (err) {
-    if (err instanceof SqlError) throw new ValidationError({ query: [err.message] })
-    throw err
+  const reply = await parse(sql)
+  if (reply.json === undefined) {
+    if (reply.syntax === true) throw new ValidationError({ query: [reply.message] })
+    throw new Error(`SQL parser failed: ${reply.message}`)
   }
+  const tree = JSON.parse(reply.json) as { stmts?: Array<{ stmt?: Obj }> }
   const stmts = tree.stmts ?? []
   if (stmts.length !== 1) throw new ValidationError({ query: ['Query is not a single statement.'] })
   const stmt = stmts[0].stmt
@@ -49,6 +48,57 @@ export async function checkSearchSql (sql: string, datastoreSchema: string): Pro
   const tables = new Set<string>()
   walk(stmt, { datastoreSchema, tables })
   return { tables: [...tables] }
+}
+
+/*
+ * The parser runs in a worker thread with a 16 MB stack. It writes its tree
+ * as JSON recursively, and an expression nested ten thousand deep (`a+a+...`,
+ * 20,000 characters) overflows the main thread's stack inside WebAssembly,
+ * after which that instance is corrupt. In the worker the stack suffices; any
+ * failure other than a syntax error ends the worker, the next call starts a
+ * fresh one; and the second such a parse can take stays off the event loop.
+ */
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads')
+const pg = require(${JSON.stringify(createRequire(import.meta.url).resolve('libpg-query'))})
+parentPort.on('message', async ({ id, sql }) => {
+  try {
+    await pg.loadModule()
+    parentPort.postMessage({ id, json: JSON.stringify(pg.parseSync(sql)) })
+  } catch (err) {
+    parentPort.postMessage({ id, message: String(err?.message), syntax: err instanceof pg.SqlError })
+    if (!(err instanceof pg.SqlError)) process.exit(1)
+  }
+})`
+
+interface Reply { json?: string, message: string, syntax?: boolean }
+let parser: { worker: Worker, pending: Map<number, (reply: Reply) => void> } | undefined
+let nextId = 0
+
+function parse (sql: string): Promise<Reply> {
+  if (parser === undefined) {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: { stackSizeMb: 16 } })
+    const pending = new Map<number, (reply: Reply) => void>()
+    worker.on('message', (reply: Reply & { id: number }) => {
+      pending.get(reply.id)?.(reply)
+      pending.delete(reply.id)
+      // an idle worker must not keep the process alive
+      if (pending.size === 0) worker.unref()
+    })
+    worker.on('error', () => {}) // followed by 'exit'
+    worker.on('exit', () => {
+      if (parser?.worker === worker) parser = undefined
+      for (const done of pending.values()) done({ message: 'the parser stopped' })
+    })
+    parser = { worker, pending }
+  }
+  const { worker, pending } = parser
+  const id = nextId++
+  return new Promise((resolve) => {
+    pending.set(id, resolve)
+    worker.ref()
+    worker.postMessage({ id, sql })
+  })
 }
 
 interface Ctx { datastoreSchema: string, tables: Set<string> }

@@ -11,7 +11,7 @@ type App = Awaited<ReturnType<typeof build>>
 
 /** A dataset with a DataStore-only resource holding a small Thai table. */
 async function fixture (t: Parameters<typeof build>[0]) {
-  const app = await build(t)
+  const app = await build(t, process.env.DEBUG_LOG ? { LOG_LEVEL: 'error' } : {})
   ok(await app.call('organization_create', { name: 'nso', title: 'สำนักงานสถิติแห่งชาติ' }))
   ok(await app.call('package_create', { name: 'population', owner_org: 'nso', title: 'ประชากร' }))
   const created = ok(await app.call('datastore_create', {
@@ -231,4 +231,37 @@ t.test('datastore_search_sql', async (t) => {
   const byDefault = await (await build(t)).call('datastore_search_sql', { sql: 'SELECT 1 AS one' })
   if (process.env.DATABASE_URL) t.same(json(byDefault).result?.records, [{ one: 1 }], `served by default on PostgreSQL: ${byDefault.body}`)
   else t.same([byDefault.statusCode, json(byDefault)], [400, 'Bad request - Action name not known: datastore_search_sql'], 'off by default on PGlite, as in CKAN without sqlsearch.enabled')
+})
+
+t.test('concurrent upserts lose no row; a search during a load sees the old rows or the new', async (t) => {
+  const app = await fixture(t)
+  const writers = Array.from({ length: 8 }, (_, w) => app.call('datastore_upsert', {
+    resource_id: app.rid,
+    method: 'insert',
+    records: Array.from({ length: 50 }, (_, i) => ({ id: 1000 + w * 50 + i, จังหวัด: `แถว ${w}-${i}` }))
+  }))
+  const upserts = Array.from({ length: 8 }, (_, i) => app.call('datastore_upsert', { resource_id: app.rid, records: [{ id: 2000 + i, ประชากร: i }, { id: 1, ประชากร: i }] }))
+  for (const res of await Promise.all([...writers, ...upserts])) ok(res)
+  t.equal(ok(await search(app, { resource_id: app.rid })).total, 5 + 400 + 8, 'every inserted and upserted row is there')
+  const ids = ok(await search(app, { resource_id: app.rid, fields: '_id', limit: 1000 })).records.map((r: any) => r._id)
+  t.equal(new Set(ids).size, ids.length, '_id values are unique')
+
+  const { loadFile } = await import('../../src/datastore/load.js')
+  const { mkdtempSync, writeFileSync } = await import('node:fs')
+  const { join } = await import('node:path')
+  const { tmpdir } = await import('node:os')
+  const path = join(mkdtempSync(join(tmpdir(), 'opend-swap-')), 'new.csv')
+  writeFileSync(path, 'id,จังหวัด\n' + Array.from({ length: 3000 }, (_, i) => `${i},ใหม่ ${i}`).join('\n') + '\n')
+  const load = loadFile(app.db, app.rid, path, { siteUrl: 'http://test.opend' })
+  const seen = new Set<number>()
+  let done = false
+  void load.finally(() => { done = true })
+  while (!done) {
+    seen.add(ok(await search(app, { resource_id: app.rid, limit: 0 })).total)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+  await load
+  seen.add(ok(await search(app, { resource_id: app.rid, limit: 0 })).total)
+  t.same([...seen].filter((n) => n !== 413 && n !== 3000), [], `only the old total or the new one was ever seen (${[...seen].join(', ')})`)
+  t.ok(seen.has(3000))
 })

@@ -9,6 +9,20 @@ import { type RecordsFormat, pageLinks, searchTable } from '../../datastore/sear
 
 const FORMATS = ['objects', 'lists', 'csv', 'tsv']
 
+/**
+ * A load swaps a new table in (src/datastore/load.ts): a search that read
+ * the old fields and then met the new table is run again, once, with the
+ * new ones (42P01: no such table, 42703: no such column).
+ */
+async function replaced<T> (search: () => Promise<T>): Promise<T> {
+  try {
+    return await search()
+  } catch (err) {
+    if (!['42P01', '42703'].includes((err as { code?: string }).code ?? '')) throw err
+    return search()
+  }
+}
+
 /** A parameter that is a JSON object, or JSON text of one (GET callers send text). */
 function jsonObject (name: string, v: unknown, message: string): Record<string, unknown> | undefined {
   if (v === undefined) return undefined
@@ -80,11 +94,10 @@ export default defineAction({
     const threshold = params.total_estimation_threshold
     if (threshold !== undefined && threshold !== null && !Number.isSafeInteger(Number(threshold))) throw new ValidationError({ total_estimation_threshold: ['Invalid integer'] })
     const filters = jsonObject('filters', params.filters, 'Cannot parse JSON')
-    const meta = await readableTable(ctx, id)
     const limit = Math.min(params.limit ?? 100, ctx.config.datastoreRowsMax)
     const fields = listParam('fields', params.fields)
     const sort = listParam('sort', params.sort)
-    const answer = await searchTable(ctx.db, meta, {
+    const answer = await replaced(async () => searchTable(ctx.db, await readableTable(ctx, id), {
       filters,
       q: qParam(params.q),
       fullText: params.full_text,
@@ -98,7 +111,7 @@ export default defineAction({
       recordsFormat: format as RecordsFormat,
       includeTotal: params.include_total ?? true,
       totalEstimationThreshold: threshold === undefined || threshold === null ? null : Number(threshold)
-    })
+    }))
     // CKAN echoes the validated input, keys in alphabetical order, then its own keys
     const echo: Record<string, unknown> = {
       include_total: params.include_total ?? true,
