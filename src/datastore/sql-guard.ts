@@ -113,31 +113,34 @@ interface Ctx { datastoreSchema: string, tables: Set<string> }
  * any table.
  */
 function walk (root: Obj, ctx: Ctx): void {
-  const stack: Array<[unknown, ReadonlySet<string>]> = [[root, new Set()]]
-  const push = (value: unknown, ctes: ReadonlySet<string>) => {
-    if (value !== null && typeof value === 'object') stack.push([value, ctes])
-  }
+  type Entry = [unknown, ReadonlySet<string>]
+  const stack: Entry[] = [[root, new Set()]]
   for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
     const [value, ctes] = top
+    const children: Entry[] = []
     if (Array.isArray(value)) {
-      for (const item of value) push(item, ctes)
-      continue
+      for (const item of value) children.push([item, ctes])
+    } else {
+      const node = value as Obj
+      checkNode(node, ctes, ctx)
+      let inner = ctes
+      if (isObj(node.withClause)) {
+        // A plain WITH query sees the ones listed before it; under RECURSIVE
+        // every one sees them all, itself included. The statement sees them all.
+        const list = Array.isArray(node.withClause.ctes) ? node.withClause.ctes : []
+        const names = list.map((c) => String((c as { CommonTableExpr?: Obj }).CommonTableExpr?.ctename))
+        const recursive = node.withClause.recursive === true
+        list.forEach((cte, i) => children.push([cte, new Set([...ctes, ...(recursive ? names : names.slice(0, i))])]))
+        inner = new Set([...ctes, ...names])
+      }
+      for (const [key, child] of Object.entries(node)) {
+        checkKey(key, child)
+        if (key !== 'withClause') children.push([child, inner])
+      }
     }
-    const node = value as Obj
-    checkNode(node, ctes, ctx)
-    let inner = ctes
-    if (isObj(node.withClause)) {
-      // A plain WITH query sees the ones listed before it; under RECURSIVE
-      // every one sees them all, itself included. The statement sees them all.
-      const list = Array.isArray(node.withClause.ctes) ? node.withClause.ctes : []
-      const names = list.map((c) => String((c as { CommonTableExpr?: Obj }).CommonTableExpr?.ctename))
-      const recursive = node.withClause.recursive === true
-      list.forEach((cte, i) => push(cte, new Set([...ctes, ...(recursive ? names : names.slice(0, i))])))
-      inner = new Set([...ctes, ...names])
-    }
-    for (const [key, child] of Object.entries(node)) {
-      checkKey(key, child)
-      if (key !== 'withClause') push(child, inner)
+    // pushed in reverse, so the tree is visited in order and `tables` follows the text
+    for (const entry of children.reverse()) {
+      if (entry[0] !== null && typeof entry[0] === 'object') stack.push(entry)
     }
   }
 }
@@ -159,7 +162,10 @@ function checkKey (key: string, child: unknown): void {
   if (key !== 'SelectStmt' && /^[A-Z]\w*Stmt$/.test(key)) throw notSelect()
   if (key === 'intoClause' || (key === 'lockingClause' && Array.isArray(child) && child.length > 0)) throw notSelect()
   // XML constructors and XMLTABLE parse documents; CKAN's list allows none of them
-  if (key === 'XmlExpr') throw notFunction(String((child as Obj).op ?? 'xml').replace(/^IS_/, '').toLowerCase())
+  if (key === 'XmlExpr') {
+    const op = String((child as Obj).op) // IS_XMLPARSE, IS_XMLELEMENT, ..., IS_DOCUMENT
+    throw notFunction(op === 'IS_DOCUMENT' ? 'IS DOCUMENT' : op.slice(3).toLowerCase())
+  }
   if (key === 'XmlSerialize') throw notFunction('xmlserialize')
   if (key === 'RangeTableFunc') throw notFunction('xmltable')
 }

@@ -252,11 +252,10 @@ t.test('concurrent upserts lose no row; a search during a load sees the old rows
   const { tmpdir } = await import('node:os')
   const path = join(mkdtempSync(join(tmpdir(), 'opend-swap-')), 'new.csv')
   writeFileSync(path, 'id,จังหวัด\n' + Array.from({ length: 3000 }, (_, i) => `${i},ใหม่ ${i}`).join('\n') + '\n')
-  const load = loadFile(app.db, app.rid, path, { siteUrl: 'http://test.opend' })
+  const state = { done: false }
+  const load = loadFile(app.db, app.rid, path, { siteUrl: 'http://test.opend' }).finally(() => { state.done = true })
   const seen = new Set<number>()
-  let done = false
-  void load.finally(() => { done = true })
-  while (!done) {
+  while (!state.done) {
     seen.add(ok(await search(app, { resource_id: app.rid, limit: 0 })).total)
     await new Promise((resolve) => setTimeout(resolve, 5))
   }
