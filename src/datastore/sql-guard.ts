@@ -52,11 +52,12 @@ export async function checkSearchSql (sql: string, datastoreSchema: string): Pro
 
 /*
  * The parser runs in a worker thread with a 16 MB stack. It writes its tree
- * as JSON recursively, and an expression nested ten thousand deep (`a+a+...`,
- * 20,000 characters) overflows the main thread's stack inside WebAssembly,
- * after which that instance is corrupt. In the worker the stack suffices; any
- * failure other than a syntax error ends the worker, the next call starts a
- * fresh one; and the second such a parse can take stays off the event loop.
+ * as JSON recursively, and an expression nested ten thousand deep (`a+a+...`
+ * fits in 20,000 characters) overflows the main thread's 1 MB stack inside
+ * WebAssembly, which leaves that instance corrupt. The worker's stack is deep
+ * enough; a failure other than a syntax error ends the worker and the next
+ * call starts a fresh one; and a parse that deep, which takes the best part
+ * of a second, does not hold up the event loop.
  */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads')
@@ -80,15 +81,18 @@ function parse (sql: string): Promise<Reply> {
     const worker = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: { stackSizeMb: 16 } })
     const pending = new Map<number, (reply: Reply) => void>()
     worker.on('message', (reply: Reply & { id: number }) => {
+      // a worker that failed is on its way out: send nothing more to it
+      if (reply.json === undefined && reply.syntax !== true && parser?.worker === worker) parser = undefined
       pending.get(reply.id)?.(reply)
       pending.delete(reply.id)
       // an idle worker must not keep the process alive
       if (pending.size === 0) worker.unref()
     })
-    worker.on('error', () => {}) // followed by 'exit'
+    let failure = 'the parser stopped'
+    worker.on('error', (err) => { failure = err.message }) // 'exit' follows
     worker.on('exit', () => {
       if (parser?.worker === worker) parser = undefined
-      for (const done of pending.values()) done({ message: 'the parser stopped' })
+      for (const done of pending.values()) done({ message: failure })
     })
     parser = { worker, pending }
   }
@@ -185,7 +189,10 @@ function relation (rv: Obj, ctes: ReadonlySet<string>, ctx: Ctx): void {
   ctx.tables.add(name)
 }
 
-/** An allowed function, unqualified or in pg_catalog (where the grammar puts EXTRACT, TRIM, ...). */
+/**
+ * An allowed function, unqualified or in pg_catalog, where the grammar puts
+ * the functions behind SQL syntax (TRIM, SUBSTRING ... FROM, EXTRACT).
+ */
 function func (funcname: unknown[]): void {
   const names = funcname.map(nameOf)
   const name = names.at(-1) ?? ''
