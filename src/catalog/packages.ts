@@ -13,6 +13,7 @@ import { canCreateIn, capacityIn, who } from './authz.js'
 import { extractGdc, GDC_DATASET_FIELDS, GDC_DATASET_FIELD_NAMES, GDC_RESOURCE_FIELDS, GDC_RESOURCE_FIELD_NAMES } from './gdc.js'
 import { booleanValue, extraValue, nameErrors, optEmail, optText, optTimestamp, tagErrors } from './validators.js'
 import { idOrName } from '../db/queries/lookup.js'
+import { dropTablesOf } from '../datastore/tables.js'
 
 /** Keys of the package dict that are not free-form: an extra may not reuse them. */
 const CORE_PACKAGE_FIELDS = new Set([
@@ -410,7 +411,10 @@ export async function saveResources (db: Kysely<Database>, packageId: string, re
     }
   }
   const gone = existing.filter((r) => !kept.has(r.id)).map((r) => r.id)
-  if (gone.length) await db.updateTable('resources').set({ state: 'deleted', metadata_modified: now }).where('id', 'in', gone).execute()
+  if (gone.length) {
+    await db.updateTable('resources').set({ state: 'deleted', metadata_modified: now }).where('id', 'in', gone).execute()
+    await dropTablesOf(db, gone)
+  }
   return ids
 }
 

@@ -7,6 +7,7 @@ import type { Database, Package, Resource } from '../db/database.js'
 import { materializePackages } from '../db/queries/packages.js'
 import { canEditPackage, who } from './authz.js'
 import { resourceColumns, validateResource } from './packages.js'
+import { dropTablesOf } from '../datastore/tables.js'
 
 export async function findActiveResource (db: Kysely<Database>, id: string): Promise<Resource | undefined> {
   return db.selectFrom('resources').selectAll().where('id', '=', id).where('state', '=', 'active').executeTakeFirst()
@@ -63,6 +64,7 @@ export async function updateResource (ctx: ActionContext, resource: Resource, in
 
 export async function deleteResource (ctx: ActionContext, resource: Resource): Promise<void> {
   await ctx.db.updateTable('resources').set({ state: 'deleted', metadata_modified: new Date() }).where('id', '=', resource.id).execute()
+  await dropTablesOf(ctx.db, [resource.id])
   // keep positions dense (0..n-1), as CKAN re-numbers the remaining resources
   const rest = await ctx.db.selectFrom('resources').select('id').where('package_id', '=', resource.package_id)
     .where('state', '=', 'active').orderBy('position').execute()

@@ -234,3 +234,16 @@ export async function tableInfo (db: Kysely<Database>, meta: TableMeta): Promise
     })
   }
 }
+
+/**
+ * Drop the DataStore tables of resources that are deleted or about to be
+ * purged, as CKAN's DataStore drops a deleted resource's table: nothing
+ * could read them again, and their rows would stay on disk.
+ */
+export async function dropTablesOf (db: Kysely<Database>, resourceIds: readonly string[]): Promise<void> {
+  if (resourceIds.length === 0) return
+  const rows = await db.selectFrom('datastore_tables').select('resource_id').where('resource_id', 'in', resourceIds).execute()
+  // CASCADE: the alias views go with their table
+  for (const r of rows) await sql`DROP TABLE IF EXISTS ${await ref(db, r.resource_id)} CASCADE`.execute(db)
+  if (rows.length) await db.deleteFrom('datastore_tables').where('resource_id', 'in', rows.map((r) => r.resource_id)).execute()
+}

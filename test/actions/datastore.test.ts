@@ -264,3 +264,22 @@ t.test('concurrent upserts lose no row; a search during a load sees the old rows
   t.same([...seen].filter((n) => n !== 413 && n !== 3000), [], `only the old total or the new one was ever seen (${[...seen].join(', ')})`)
   t.ok(seen.has(3000))
 })
+
+t.test('deleting or purging a resource drops its table, as CKAN does', async (t) => {
+  const app = await fixture(t)
+  const { sql } = await import('kysely')
+  const { datastoreSchema } = await import('../../src/datastore/schema.js')
+  const schema = await datastoreSchema(app.db.kysely)
+  const tables = async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = ${schema}`.execute(app.db.kysely)).rows[0].n
+  const second = ok(await app.call('datastore_create', { resource: { package_id: 'population', name: 'สอง' }, fields: [{ id: 'a', type: 'int' }], aliases: 'second-table' })).resource_id
+  const third = ok(await app.call('datastore_create', { resource: { package_id: 'population', name: 'สาม' }, fields: [{ id: 'a', type: 'int' }] })).resource_id
+  t.equal(await tables(), 3)
+  ok(await app.call('resource_delete', { id: second }))
+  t.equal(await tables(), 2, 'resource_delete')
+  fails(await search(app, { resource_id: 'second-table' }), 404)
+  const kept = ok(await app.call('package_show', { id: 'population' })).resources.filter((r: any) => r.id !== third)
+  ok(await app.call('package_update', { name: 'population', owner_org: 'nso', resources: kept }))
+  t.equal(await tables(), 1, 'a resource left out of package_update')
+  ok(await app.call('dataset_purge', { id: 'population' }))
+  t.equal(await tables(), 0, 'dataset_purge')
+})

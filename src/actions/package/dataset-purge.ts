@@ -4,6 +4,7 @@ import { who } from '../../catalog/authz.js'
 import { findPackage, notifyPackagesChanged } from '../../db/queries/packages.js'
 import { Null } from '../../schemas/catalog.js'
 import { IdParams } from '../../schemas/params.js'
+import { dropTablesOf } from '../../datastore/tables.js'
 
 export default defineAction({
   name: 'dataset_purge',
@@ -16,6 +17,8 @@ export default defineAction({
     if (!user?.sysadmin) throw new AuthorizationError(`User ${who(user)} not authorized to purge packages`)
     const pkg = await findPackage(db, params.id)
     if (!pkg) throw new NotFoundError('Dataset was not found')
+    const resources = await db.selectFrom('resources').select('id').where('package_id', '=', pkg.id).execute()
+    await dropTablesOf(db, resources.map((r) => r.id))
     // resources, tag and group links go with it (ON DELETE CASCADE)
     await db.deleteFrom('packages').where('id', '=', pkg.id).execute()
     await notifyPackagesChanged(db, [pkg.id])
