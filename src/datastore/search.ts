@@ -148,13 +148,20 @@ export async function searchTable (db: Kysely<Database>, meta: TableMeta, o: Dat
     // DISTINCT sorts only by what it selects: a sort on a column outside `fields` is refused by PostgreSQL
     order.push(o.distinct ? sql`${sql.id(c.id)} ${dir}${nulls}` : sql`${c.expr} ${dir}${nulls}`)
   }
+  const idOrder = order.length === 0 && !o.distinct && ranks.length === 0
   if (order.length === 0 && !o.distinct) order.push(ranks.length ? sql`${ranks[0].expr} DESC, _id` : sql`_id`)
 
   const table = sql.id(await datastoreSchema(db), meta.resourceId)
   const cond = where.length ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``
   const select = sql.join(columns.map((c) => sql`${c.expr} AS ${sql.id(c.id)}`))
-  const page = sql`SELECT ${o.distinct ? sql`DISTINCT ` : sql``}${select} FROM ${table} ${cond}
-    ${order.length ? sql`ORDER BY ${sql.join(order)}` : sql``} LIMIT ${o.limit} OFFSET ${o.offset}`
+  // Deep pages in the default order (clients page with limit=1000&offset=N):
+  // the first _id of the page is found by walking the _id index alone, then
+  // the page starts there, instead of reading and discarding N whole rows
+  const page = idOrder && o.offset > 0
+    ? sql`SELECT ${select} FROM ${table} ${where.length ? sql`${cond} AND` : sql`WHERE`}
+        _id >= (SELECT _id FROM ${table} ${cond} ORDER BY _id LIMIT 1 OFFSET ${o.offset}) ORDER BY _id LIMIT ${o.limit}`
+    : sql`SELECT ${o.distinct ? sql`DISTINCT ` : sql``}${select} FROM ${table} ${cond}
+        ${order.length ? sql`ORDER BY ${sql.join(order)}` : sql``} LIMIT ${o.limit} OFFSET ${o.offset}`
   const records = recordsOf(o.recordsFormat)
   const total = !o.includeTotal
     ? sql`NULL::bigint`

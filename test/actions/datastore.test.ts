@@ -283,3 +283,18 @@ t.test('deleting or purging a resource drops its table, as CKAN does', async (t)
   ok(await app.call('dataset_purge', { id: 'population' }))
   t.equal(await tables(), 0, 'dataset_purge')
 })
+
+t.test('deep pages in _id order are the same rows as OFFSET gives', async (t) => {
+  const app = await fixture(t)
+  ok(await app.call('datastore_upsert', { resource_id: app.rid, method: 'insert', records: Array.from({ length: 300 }, (_, i) => ({ id: 100 + i, จังหวัด: i % 3 === 0 ? 'ตาก' : 'น่าน' })) }))
+  ok(await app.call('datastore_delete', { resource_id: app.rid, filters: { id: [150, 151, 152] } }))
+  const ids = async (params: Record<string, unknown>) => ok(await search(app, { resource_id: app.rid, fields: '_id,id', ...params })).records.map((r: any) => r.id)
+  const all = await ids({ limit: 1000 })
+  t.equal(all.length, 302)
+  for (const [offset, limit] of [[1, 5], [150, 7], [299, 10], [302, 5], [400, 5]]) {
+    t.same(await ids({ offset, limit }), all.slice(offset, offset + limit), `offset ${offset}`)
+  }
+  const taks = await ids({ filters: { จังหวัด: 'ตาก' }, limit: 1000 })
+  t.same(await ids({ filters: { จังหวัด: 'ตาก' }, offset: 40, limit: 5 }), taks.slice(40, 45), 'with a filter')
+  t.same(await ids({ sort: 'id desc', offset: 3, limit: 2 }), [...all].reverse().slice(3, 5), 'another order keeps OFFSET')
+})
