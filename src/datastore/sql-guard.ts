@@ -190,6 +190,13 @@ function relation (rv: Obj, ctes: ReadonlySet<string>, ctx: Ctx): void {
 }
 
 /**
+ * Functions PostgreSQL 14+ writes SQL syntax as, whose older spelling CKAN
+ * allows: EXTRACT(year FROM d) is date_part('year', d), which PostgreSQL
+ * before 14 made of it and CKAN's list has.
+ */
+const SQL_SYNTAX: ReadonlySet<string> = new Set(['extract'])
+
+/**
  * An allowed function, unqualified or in pg_catalog, where the grammar puts
  * the functions behind SQL syntax (TRIM, SUBSTRING ... FROM, EXTRACT).
  */
@@ -197,7 +204,7 @@ function func (funcname: unknown[]): void {
   const names = funcname.map(nameOf)
   const name = names.at(-1) ?? ''
   if (names.length === 1 || (names.length === 2 && names[0] === 'pg_catalog')) {
-    if (!ALLOWED_FUNCTIONS.has(name)) throw notFunction(name)
+    if (!ALLOWED_FUNCTIONS.has(name) && !SQL_SYNTAX.has(name)) throw notFunction(name)
   } else {
     throw notFunction(names.join('.'))
   }

@@ -217,6 +217,7 @@ t.test('datastore_search_sql', async (t) => {
   t.same(r.records, [{ จังหวัด: 'สงขลา', สองเท่า: 2872786, วันที่: null }, { จังหวัด: 'เชียงใหม่', สองเท่า: 3594148, วันที่: '2023-12-31' }])
   t.same(r.fields, [{ id: 'จังหวัด', type: 'text' }, { id: 'สองเท่า', type: 'int8' }, { id: 'วันที่', type: 'date' }])
   t.notOk('records_truncated' in r)
+  t.same(ok(await q(`SELECT EXTRACT(year FROM "วันที่") AS ปี FROM "${rid}" WHERE "วันที่" IS NOT NULL`)).records, [{ ปี: 2023 }], 'EXTRACT, the date_part CKAN allows')
   const all = ok(await q('SELECT count(*) AS n, upper(\'x\') AS u FROM "ประชากร-จังหวัด"'))
   t.same(all.records, [{ n: 4, u: 'X' }], 'an alias is a table name too')
   const empty = ok(await q(`SELECT "จังหวัด" FROM "${rid}" WHERE false`))
