@@ -50,6 +50,7 @@ import { openDatabase } from '../src/db/factory.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 import { BULK_THRESHOLD, generate, generateBulk } from './generate.js'
 import { plansReport, runSearchScenario, searchReport, timeReindex } from './search.js'
+import { type DatastoreResults, datastoreReport, generateTables, runDatastoreScenario } from './datastore.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const SITE_URL = 'https://opend.bench.example'
@@ -76,6 +77,9 @@ const { values: flags } = parseArgs({
     passes: { type: 'string', default: '3' },
     'search-db': { type: 'string' },
     'no-reindex': { type: 'boolean', default: false },
+    'datastore-rows': { type: 'string', default: '100000,10000000' },
+    'datastore-db': { type: 'string' },
+    'datastore-requests': { type: 'string', default: '200' },
     help: { type: 'boolean', short: 'h', default: false }
   }
 })
@@ -96,9 +100,11 @@ const opts = {
   searchDatasets: positive('search-datasets', flags['search-datasets']),
   passes: positive('passes', flags.passes)
 }
-if (!['all', 'show', 'search'].includes(flags.scenario)) throw new Error(`--scenario must be all, show or search (got ${flags.scenario})`)
-const runShow = flags.scenario !== 'search'
-const runSearch = flags.scenario !== 'show'
+if (!['all', 'show', 'search', 'datastore'].includes(flags.scenario)) throw new Error(`--scenario must be all, show, search or datastore (got ${flags.scenario})`)
+const runShow = ['all', 'show'].includes(flags.scenario)
+const runSearch = ['all', 'search'].includes(flags.scenario)
+const runDatastore = ['all', 'datastore'].includes(flags.scenario)
+const datastoreSizes = flags['datastore-rows'].split(',').map((n) => positive('datastore-rows', n))
 
 const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`)
 
@@ -339,6 +345,8 @@ async function main () {
   if (show) lines.push(...show.lines)
   const search = runSearch ? await searchScenarioRun(admin, adminUrl) : null
   if (search) lines.push(...search.lines)
+  const datastore = runDatastore ? await datastoreScenarioRun(admin, adminUrl) : null
+  if (datastore) lines.push(...datastoreReport(datastore))
 
   const cpus = os.cpus()
   const loadAtEnd = os.loadavg()
@@ -362,6 +370,7 @@ async function main () {
     machine,
     ...(show ? { show: show.results } : {}),
     ...(search ? { search: search.results } : {}),
+    ...(datastore ? { datastore } : {}),
     seconds: Math.round((Date.now() - started) / 1000)
   }
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true })
@@ -660,6 +669,27 @@ async function searchScenarioRun (admin: pg.Client, adminUrl: string) {
     },
     lines,
     plans: plansReport(results)
+  }
+}
+
+/**
+ * datastore_search on generated tables (--datastore-rows, 100,000 and
+ * 10,000,000 by default; kept in --datastore-db NAME for the next run).
+ */
+async function datastoreScenarioRun (admin: pg.Client, adminUrl: string): Promise<DatastoreResults> {
+  const { url } = await benchDatabase(admin, adminUrl, flags['datastore-db'])
+  const env = { DATABASE_URL: url, OPEND_SITE_URL: SITE_URL, OPEND_DEMO: 'false', LOG_LEVEL: 'warn', OPEND_PACKAGE_CACHE: flags['no-cache'] ? 'false' : 'true' }
+  const config = loadConfig({ ...env, PORT: '0' })
+  const migrating = await openDatabase({ databaseUrl: url, dataDir: os.tmpdir(), poolSize: 1 })
+  await migrateToLatest(migrating.kysely)
+  await migrating.close()
+  const settings = { databaseUrl: url, config, sizes: datastoreSizes, requests: positive('datastore-requests', flags['datastore-requests']), log }
+  const tables = await generateTables(settings)
+  const opend = await startChild('opend', serveArgs, { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1' }, /listening on http:\/\/127\.0\.0\.1:(\d+)/)
+  try {
+    return await runDatastoreScenario({ ...settings, opendUrl: `http://127.0.0.1:${opend.port}`, tables })
+  } finally {
+    await opend.stop()
   }
 }
 

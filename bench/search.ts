@@ -107,7 +107,7 @@ function percentile (sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]
 }
 const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 0.5)
-function latencies (xs: number[]): Latencies {
+export function latencies (xs: number[]): Latencies {
   const s = [...xs].sort((a, b) => a - b)
   return { median: percentile(s, 0.5), p95: percentile(s, 0.95), p99: percentile(s, 0.99), n: s.length }
 }
@@ -142,7 +142,7 @@ function optionsFor (p: { q?: string, fq?: string, facets: boolean, rows: number
  * Requests one after another on one keep-alive connection, in the given
  * order; the latency of each, in ms (autocannon's per-response timing).
  */
-async function sequentialHttp (url: string, paths: string[]): Promise<number[]> {
+export async function sequentialHttp (url: string, paths: string[]): Promise<number[]> {
   const out: number[] = []
   let n = 0
   const instance = autocannon({
@@ -163,7 +163,7 @@ async function sequentialHttp (url: string, paths: string[]): Promise<number[]> 
   return out
 }
 
-async function sequentialSql (pool: pg.Pool, queries: CompiledQuery[]): Promise<number[]> {
+export async function sequentialSql (pool: pg.Pool, queries: Pick<CompiledQuery, 'sql' | 'parameters'>[]): Promise<number[]> {
   const out: number[] = []
   for (const c of queries) {
     const t0 = performance.now()

@@ -26,6 +26,8 @@ export async function up (db: Kysely<any>): Promise<void> {
       -- [{"id", "type", "info"?}] in column order; type is CKAN's reported name (int4, float8, _text, json, ...)
       fields jsonb NOT NULL,
       primary_key text[] NOT NULL DEFAULT '{}',
+      -- kept exact by every write, so an unfiltered total costs no scan (count(*) of 10,000,000 rows takes a third of a second)
+      row_count bigint NOT NULL DEFAULT 0,
       created timestamptz NOT NULL DEFAULT now(),
       modified timestamptz NOT NULL DEFAULT now()
     )

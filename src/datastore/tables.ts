@@ -20,19 +20,21 @@ export interface TableMeta {
   aliases: string[]
   /** the resource's dataset, for permission checks */
   packageId: string
+  /** the table's rows, kept exact by every write (datastore_tables.row_count) */
+  rowCount: number
 }
 
 /** A resource's DataStore table, found by resource id or alias. */
 export async function findTable (db: Kysely<Database>, idOrAlias: string): Promise<TableMeta | undefined> {
   const row = await db.selectFrom('datastore_tables as t').innerJoin('resources as r', 'r.id', 't.resource_id')
-    .select(['t.resource_id', 't.fields', 't.primary_key', 'r.package_id'])
+    .select(['t.resource_id', 't.fields', 't.primary_key', 't.row_count', 'r.package_id'])
     .select((eb) => eb.fn.coalesce(
       sql<string[]>`(SELECT array_agg(a.name ORDER BY a.name) FROM datastore_aliases a WHERE a.resource_id = t.resource_id)`, sql<string[]>`'{}'::text[]`).as('aliases'))
     .where('r.state', '=', 'active')
     .where((eb) => eb.or([eb('t.resource_id', '=', idOrAlias), eb('t.resource_id', '=', eb.selectFrom('datastore_aliases').select('resource_id').where('name', '=', idOrAlias))]))
     .executeTakeFirst()
   if (!row) return undefined
-  return { resourceId: row.resource_id, fields: row.fields, primaryKey: row.primary_key, aliases: row.aliases, packageId: row.package_id }
+  return { resourceId: row.resource_id, fields: row.fields, primaryKey: row.primary_key, aliases: row.aliases, packageId: row.package_id, rowCount: Number(row.row_count) }
 }
 
 const ref = async (db: Kysely<Database>, name: string) => sql.id(await datastoreSchema(db), name)
@@ -136,9 +138,16 @@ function recordset (fields: DatastoreField[], rows: Record<string, unknown>[], w
 export async function insertRecords (db: Kysely<Database>, meta: TableMeta, records: Record<string, unknown>[]): Promise<void> {
   if (records.length === 0) return
   const cols = meta.fields.map((f) => sql.id(f.id))
-  await sql`INSERT INTO ${await ref(db, meta.resourceId)} (${sql.join(cols)}, _full_text)
+  const { numAffectedRows } = await sql`INSERT INTO ${await ref(db, meta.resourceId)} (${sql.join(cols)}, _full_text)
     SELECT ${sql.join(meta.fields.map((f) => sql`x.${sql.id(f.id)}`))}, to_tsvector(${sql.lit(TS_CONFIG)}::regconfig, x._ft)
     FROM ${recordset(meta.fields, records, true)}`.execute(db)
+  await countRows(db, meta, Number(numAffectedRows ?? 0))
+}
+
+/** Keep datastore_tables.row_count exact: every write that adds or removes rows says how many. */
+async function countRows (db: Kysely<Database>, meta: TableMeta, delta: number): Promise<void> {
+  if (delta === 0) return
+  await db.updateTable('datastore_tables').set((eb) => ({ row_count: eb('row_count', '+', delta) })).where('resource_id', '=', meta.resourceId).execute()
 }
 
 /**
@@ -173,9 +182,11 @@ export async function writeKeyed (db: Kysely<Database>, meta: TableMeta, records
     } else {
       const cols = fields.map((f) => sql.id(f.id))
       const conflict = set.length ? sql`DO UPDATE SET ${assign('excluded')}` : sql`DO NOTHING`
-      const { rows } = await sql<{ _id: number }>`INSERT INTO ${table} AS t (${sql.join(cols)}) SELECT ${sql.join(fields.map((f) => sql`x.${sql.id(f.id)}`))}
-        FROM ${recordset(fields, group, false)} ON CONFLICT (${sql.join(key.map((k) => sql.id(k)))}) ${conflict} RETURNING t._id`.execute(db)
+      // xmax is 0 in a row this statement inserted, and set in one it updated
+      const { rows } = await sql<{ _id: number, inserted: boolean }>`INSERT INTO ${table} AS t (${sql.join(cols)}) SELECT ${sql.join(fields.map((f) => sql`x.${sql.id(f.id)}`))}
+        FROM ${recordset(fields, group, false)} ON CONFLICT (${sql.join(key.map((k) => sql.id(k)))}) ${conflict} RETURNING t._id, (t.xmax = 0) AS inserted`.execute(db)
       touched.push(...rows.map((r) => r._id))
+      await countRows(db, meta, rows.filter((r) => r.inserted).length)
     }
   }
   await refreshFullText(db, meta, touched)
@@ -197,15 +208,17 @@ async function refreshFullText (db: Kysely<Database>, meta: TableMeta, ids: numb
 /** Delete the rows matching the filters; returns how many. */
 export async function deleteRows (db: Kysely<Database>, meta: TableMeta, where: RawBuilder<unknown>): Promise<number> {
   const { numAffectedRows } = await sql`DELETE FROM ${await ref(db, meta.resourceId)} WHERE ${where}`.execute(db)
-  return Number(numAffectedRows ?? 0)
+  const n = Number(numAffectedRows ?? 0)
+  await countRows(db, meta, -n)
+  return n
 }
 
 /** datastore_info: the table's size and row count, and each field with its PostgreSQL column. */
 export async function tableInfo (db: Kysely<Database>, meta: TableMeta): Promise<Record<string, unknown>> {
   const schema = await datastoreSchema(db)
   const rel = `${quoteIdent(schema)}.${quoteIdent(meta.resourceId)}`
-  const { rows: [sizes] } = await sql<{ count: string, size: string, db_size: string, idx_size: string }>`
-    SELECT (SELECT count(*) FROM ${await ref(db, meta.resourceId)}) AS count, pg_relation_size(${rel}::regclass) AS size,
+  const { rows: [sizes] } = await sql<{ size: string, db_size: string, idx_size: string }>`
+    SELECT pg_relation_size(${rel}::regclass) AS size,
       pg_total_relation_size(${rel}::regclass) AS db_size, pg_indexes_size(${rel}::regclass) AS idx_size`.execute(db)
   const { rows: columns } = await sql<{ name: string, native: string, notnull: boolean, index_name: string | null, is_unique: boolean | null }>`
     SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS native, a.attnotnull AS notnull,
@@ -216,7 +229,7 @@ export async function tableInfo (db: Kysely<Database>, meta: TableMeta): Promise
   return {
     meta: {
       id: meta.resourceId,
-      count: Number(sizes.count),
+      count: meta.rowCount,
       table_type: 'BASE TABLE',
       size: Number(sizes.size),
       db_size: Number(sizes.db_size),

@@ -162,6 +162,7 @@ export interface DatastoreTableTable {
   resource_id: string
   fields: Json<DatastoreField[]>
   primary_key: ColumnType<string[], string[] | undefined, string[]>
+  row_count: ColumnType<number, number | undefined, number>
   created: GenTimestamp
   modified: GenTimestamp
 }
