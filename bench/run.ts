@@ -1,6 +1,6 @@
 /**
- * `npm run bench`: opend against PostgreSQL, in two scenarios (--scenario
- * all|show|search, all by default), each on its own throwaway database
+ * `npm run bench`: opend against PostgreSQL, in three scenarios (--scenario
+ * all|show|search|datastore, all by default), each on its own throwaway database
  * opend_bench_<random>, with the real server in a child process.
  *
  * show: package_show and package_list next to a bare Fastify route serving
@@ -22,16 +22,20 @@
  * organization filter, and the plans, every figure beside the same SQL run
  * directly against PostgreSQL.
  *
+ * datastore: datastore_search on generated tables (--datastore-rows,
+ * 100,000 and 10,000,000 by default; bench/datastore.ts), each figure beside
+ * the same query run directly.
+ *
  * Then print the tables, write bench/results/latest.json (and the plans to
  * bench/results/search-plans.md), drop the databases and stop the children,
  * also on failure or Ctrl-C.
  *
- * Flags: --scenario all|show|search --datasets N (1000) --search-datasets N (100000)
+ * Flags: --scenario all|show|search|datastore --datasets N (1000) --search-datasets N (100000)
  *        --rounds N (3) --duration S (10) --warmup S (2) --connections N (10)
  *        --sequential N (500) --passes N (3) --no-build --tsx --keep-db
  *        --search-db NAME (generate into, and keep, this database: a second run reuses the catalog)
  *        --no-reindex (do not time `opend reindex`)
- *        --no-cache
+ *        --no-cache --datastore-rows N,M --datastore-db NAME --datastore-requests N (200)
  * Environment: DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres) is
  * only used to create and drop the benchmark databases.
  */
@@ -315,8 +319,9 @@ const serveArgs = flags.tsx ? ['--import', 'tsx', 'src/cli.ts', 'serve'] : ['dis
 
 async function main () {
   if (flags.help) {
-    process.stdout.write('usage: npm run bench -- [--scenario all|show|search] [--datasets N] [--search-datasets N] [--rounds N] [--duration S] [--warmup S]\n' +
-      '                        [--connections N] [--sequential N] [--passes N] [--no-build] [--tsx] [--keep-db] [--search-db NAME] [--no-reindex] [--no-cache]\n')
+    process.stdout.write('usage: npm run bench -- [--scenario all|show|search|datastore] [--datasets N] [--search-datasets N] [--rounds N] [--duration S] [--warmup S]\n' +
+      '                        [--connections N] [--sequential N] [--passes N] [--no-build] [--tsx] [--keep-db] [--search-db NAME] [--no-reindex] [--no-cache]\n' +
+      '                        [--datastore-rows N,M] [--datastore-db NAME] [--datastore-requests N]\n')
     return
   }
   const started = Date.now()
