@@ -11,7 +11,7 @@ type App = Awaited<ReturnType<typeof build>>
 
 /** A dataset with a DataStore-only resource holding a small Thai table. */
 async function fixture (t: Parameters<typeof build>[0]) {
-  const app = await build(t, process.env.DEBUG_LOG ? { LOG_LEVEL: 'error' } : {})
+  const app = await build(t)
   ok(await app.call('organization_create', { name: 'nso', title: 'สำนักงานสถิติแห่งชาติ' }))
   ok(await app.call('package_create', { name: 'population', owner_org: 'nso', title: 'ประชากร' }))
   const created = ok(await app.call('datastore_create', {

@@ -107,7 +107,8 @@ export default defineAction({
     await ctx.db.updateTable('resources').set({ datastore_active: true }).where('id', '=', resourceId).execute()
     const r = await findActiveResource(ctx.db, resourceId)
     await touchPackage(ctx, r!.package_id, null)
-    const { records: _records, id: _id, ...echo } = params
+    // CKAN echoes the input without the records
+    const echo = Object.fromEntries(Object.entries(params).filter(([k]) => k !== 'records' && k !== 'id'))
     return { ...echo, resource_id: resourceId }
   }
 })
