@@ -14,13 +14,16 @@ async function packageOf (ctx: ActionContext, meta: TableMeta) {
     .where('id', '=', meta.packageId).executeTakeFirstOrThrow()
 }
 
+/** May the caller read the table's dataset (CKAN's resource_show rule)? */
+export async function canReadTable (ctx: ActionContext, meta: TableMeta): Promise<boolean> {
+  return canReadPackage(ctx.db, ctx.user, await packageOf(ctx, meta))
+}
+
 /** The table a read names (resource id or alias), if the caller may read its dataset. */
 export async function readableTable (ctx: ActionContext, id: string, missing = `Resource "${id}" was not found.`): Promise<TableMeta> {
   const meta = await findTable(ctx.db, id)
   if (!meta) throw new NotFoundError(missing)
-  if (!(await canReadPackage(ctx.db, ctx.user, await packageOf(ctx, meta)))) {
-    throw new AuthorizationError(`User ${who(ctx.user)} not authorized to read resource ${meta.resourceId}`)
-  }
+  if (!(await canReadTable(ctx, meta))) throw new AuthorizationError(`User ${who(ctx.user)} not authorized to read resource ${meta.resourceId}`)
   return meta
 }
 

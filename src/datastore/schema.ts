@@ -79,13 +79,10 @@ export function aliasNameProblem (name: string): boolean {
 /**
  * The schema of this database's DataStore tables (migrations/20261127T190000-datastore.ts):
  * `datastore` beside a catalog in `public`, `<schema>_datastore` otherwise.
+ * As SQL, so that a query reading a table's catalog entry names it too.
  */
-export async function datastoreSchema (db: Kysely<Database>): Promise<string> {
-  const { rows } = await sql<{ s: string }>`SELECT current_schema() AS s`.execute(db)
-  return rows[0].s === 'public' ? 'datastore' : `${rows[0].s}_datastore`
-}
+export const DATASTORE_SCHEMA = sql<string>`CASE WHEN current_schema() = 'public' THEN 'datastore' ELSE current_schema() || '_datastore' END`
 
-/** `"schema"."table"` for a DataStore table or alias. */
-export async function tableRef (db: Kysely<Database>, name: string) {
-  return sql.id(await datastoreSchema(db), name)
+export async function datastoreSchema (db: Kysely<Database>): Promise<string> {
+  return (await sql<{ s: string }>`SELECT ${DATASTORE_SCHEMA} AS s`.execute(db)).rows[0].s
 }

@@ -10,7 +10,7 @@ import { ValidationError } from '../ckan/errors.js'
 import type { Database, DatastoreField } from '../db/database.js'
 import { TS_CONFIG, hasThai, segment } from '../search/analyzer.js'
 import { containsPattern } from '../catalog/like.js'
-import { columnType, datastoreSchema } from './schema.js'
+import { columnType } from './schema.js'
 import type { TableMeta } from './tables.js'
 
 export type RecordsFormat = 'objects' | 'lists' | 'csv' | 'tsv'
@@ -151,7 +151,7 @@ export async function searchTable (db: Kysely<Database>, meta: TableMeta, o: Dat
   const idOrder = order.length === 0 && !o.distinct && ranks.length === 0
   if (order.length === 0 && !o.distinct) order.push(ranks.length ? sql`${ranks[0].expr} DESC, _id` : sql`_id`)
 
-  const table = sql.id(await datastoreSchema(db), meta.resourceId)
+  const table = sql.id(meta.schema, meta.resourceId)
   const cond = where.length ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``
   const select = sql.join(columns.map((c) => sql`${c.expr} AS ${sql.id(c.id)}`))
   // Deep pages in the default order (clients page with limit=1000&offset=N):
@@ -170,7 +170,7 @@ export async function searchTable (db: Kysely<Database>, meta: TableMeta, o: Dat
       // the whole table's count is kept by every write: no scan
       : where.length === 0 ? sql`${meta.rowCount}::bigint` : sql`(SELECT count(*) FROM ${table} ${cond})`
   const estimate = o.includeTotal && o.totalEstimationThreshold !== null && where.length === 0 && !o.distinct
-    ? await estimatedRows(db, meta.resourceId)
+    ? await estimatedRows(db, meta)
     : null
   const useEstimate = estimate !== null && estimate >= o.totalEstimationThreshold!
   try {
@@ -214,10 +214,9 @@ function recordsOf (format: RecordsFormat): RawBuilder<string> {
 }
 
 /** PostgreSQL's row estimate for the table (CKAN's total estimation). */
-async function estimatedRows (db: Kysely<Database>, resourceId: string): Promise<number | null> {
-  const schema = await datastoreSchema(db)
+async function estimatedRows (db: Kysely<Database>, meta: TableMeta): Promise<number | null> {
   const { rows } = await sql<{ n: number }>`SELECT c.reltuples::bigint AS n FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
-    WHERE s.nspname = ${schema} AND c.relname = ${resourceId}`.execute(db)
+    WHERE s.nspname = ${meta.schema} AND c.relname = ${meta.resourceId}`.execute(db)
   const n = rows[0] ? Number(rows[0].n) : -1
   return n >= 0 ? n : null
 }

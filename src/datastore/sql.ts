@@ -13,8 +13,8 @@
 import { type Kysely, sql } from 'kysely'
 import type { ActionContext } from '../ckan/action.js'
 import { AuthorizationError, ValidationError } from '../ckan/errors.js'
-import { canReadPackage } from '../catalog/authz.js'
 import type { Database } from '../db/database.js'
+import { canReadTable } from './access.js'
 import { datastoreSchema } from './schema.js'
 import { checkSearchSql } from './sql-guard.js'
 import { findTable } from './tables.js'
@@ -36,9 +36,7 @@ export async function runSearchSql (ctx: ActionContext, text: string): Promise<S
     const meta = await findTable(ctx.db, name)
     // a name that is not a DataStore table does not exist where the statement runs
     if (!meta) throw new ValidationError({ query: [`relation "${name}" does not exist`] })
-    const pkg = await ctx.db.selectFrom('packages').select(['id', 'state', 'private', 'owner_org', 'creator_user_id'])
-      .where('id', '=', meta.packageId).executeTakeFirstOrThrow()
-    if (!(await canReadPackage(ctx.db, ctx.user, pkg))) throw new AuthorizationError('Not authorized to read resource.')
+    if (!(await canReadTable(ctx, meta))) throw new AuthorizationError('Not authorized to read resource.')
   }
   const inner = sql`SELECT * FROM (\n${sql.raw(bare(text))}\n) AS blah`
   try {

@@ -104,9 +104,8 @@ export default defineAction({
     } catch (err) {
       throw writeError(err, '')
     }
-    await ctx.db.updateTable('resources').set({ datastore_active: true }).where('id', '=', resourceId).execute()
-    const r = await findActiveResource(ctx.db, resourceId)
-    await touchPackage(ctx, r!.package_id, null)
+    const r = await ctx.db.updateTable('resources').set({ datastore_active: true }).where('id', '=', resourceId).returning('package_id').executeTakeFirstOrThrow()
+    await touchPackage(ctx, r.package_id, null)
     // CKAN echoes the input without the records
     const echo = Object.fromEntries(Object.entries(params).filter(([k]) => k !== 'records' && k !== 'id'))
     return { ...echo, resource_id: resourceId }
