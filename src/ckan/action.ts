@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../config.js'
 import type { Database } from '../db/database.js'
+import type { Db } from '../db/factory.js'
 import type { PackageCache } from '../catalog/package-cache.js'
 
 export interface Caller {
@@ -28,6 +29,8 @@ export interface ActionContext {
   packageCache?: PackageCache
   /** the request's path and query string, for answers that link to themselves (datastore_search's _links) */
   url?: string
+  /** COPY output of the database (Db.copyTo), for DataStore answers PostgreSQL writes as CSV (absent outside the HTTP app) */
+  copyTo?: Db['copyTo']
 }
 
 export interface Action<S extends TObject = TObject> {

@@ -1,3 +1,5 @@
+import { StringDecoder } from 'node:string_decoder'
+
 /**
  * JSON as CKAN writes it: simplejson with ensure_ascii, so every non-ASCII
  * character is a \uXXXX escape (clients and CKAN's own tests look for them,
@@ -20,6 +22,29 @@ export function asciiJson (value: unknown): string {
 /** A value that is already JSON text; the envelope embeds it verbatim. */
 export class RawJson {
   constructor (readonly text: string) {}
+}
+
+/**
+ * A result too big to hold: JSON text made of parts that are produced while
+ * the answer is sent (datastore_search's CSV of a whole table). The envelope
+ * is written around them.
+ */
+export class JsonStream {
+  constructor (readonly parts: AsyncIterable<string>) {}
+}
+
+/**
+ * UTF-8 text arriving in chunks as the inside of one JSON string, escaped as
+ * asciiJson escapes it; a character split between chunks is joined first.
+ */
+export async function * jsonStringBody (chunks: AsyncIterable<Buffer>): AsyncIterable<string> {
+  const decoder = new StringDecoder('utf8')
+  for await (const chunk of chunks) {
+    const text = decoder.write(chunk)
+    if (text !== '') yield asciiJson(text).slice(1, -1)
+  }
+  const rest = decoder.end()
+  if (rest !== '') yield asciiJson(rest).slice(1, -1)
 }
 
 /**

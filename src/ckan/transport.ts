@@ -4,11 +4,12 @@
  * parameters come from, the {help, success, result} envelope, JSONP, and the
  * bare-string 400s. Errors thrown by actions are rendered by errorHandler.
  */
+import { Readable } from 'node:stream'
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyError } from 'fastify'
 import type { Action, Caller } from './action.js'
 import { AuthorizationError, BadRequest, CkanError, ValidationError } from './errors.js'
-import { asciiJson, RawJson } from './json.js'
+import { asciiJson, JsonStream, RawJson } from './json.js'
 import { coerceParams } from './params.js'
 import type { Config } from '../config.js'
 
@@ -66,7 +67,7 @@ export default fp(async function transport (app: FastifyInstance, opts: Transpor
     const user: Caller | null = hasCallback ? null : await request.identify(keyParam)
     if (hasCallback) request.caller = null
     const params = coerceParams(action.params, raw)
-    const ctx = { user, config, log: request.log, packageCache: app.packageCache, url: request.url }
+    const ctx = { user, config, log: request.log, packageCache: app.packageCache, url: request.url, copyTo: app.db.copyTo }
     let result: unknown
     if (action.sideEffectFree) {
       result = await action.handler(params as never, { ...ctx, db: app.db.kysely })
@@ -76,16 +77,30 @@ export default fp(async function transport (app: FastifyInstance, opts: Transpor
       // one again) hear of the change through the NOTIFY sent on commit.
       app.packageCache.invalidate()
     }
-    const text = result instanceof RawJson ? result.text : asciiJson(result)
-    const body = `{"help": ${asciiJson(helpUrl(config, name))}, "success": true, "result": ${text}}`
+    const head = `{"help": ${asciiJson(helpUrl(config, name))}, "success": true, "result": `
     reply.header('cache-control', user ? 'private, max-age=0, must-revalidate' : 'public, max-age=0, must-revalidate')
     // JSONP only for successful GETs with the callback in the query string, as CKAN
-    if (request.method === 'GET' && typeof callback === 'string' && hasQueryKey(request, 'callback')) {
-      reply.type('application/javascript;charset=utf-8')
-      return reply.send(`${callback}(${body});`)
+    const jsonp = request.method === 'GET' && typeof callback === 'string' && hasQueryKey(request, 'callback')
+    reply.type(jsonp ? 'application/javascript;charset=utf-8' : JSON_CT)
+    const [open, close] = jsonp ? [`${callback as string}(${head}`, '});'] : [head, '}']
+    if (result instanceof JsonStream) return reply.send(Readable.from(streamed(open, result.parts, close, request)))
+    return reply.send(`${open}${result instanceof RawJson ? result.text : asciiJson(result)}${close}`)
+  }
+
+  /**
+   * A streamed result inside its envelope. Once the first byte is out the
+   * status cannot change: a failure later is logged and the connection is
+   * cut, so the client sees a truncated body rather than a complete-looking one.
+   */
+  async function * streamed (open: string, parts: AsyncIterable<string>, close: string, request: FastifyRequest): AsyncIterable<string> {
+    yield open
+    try {
+      for await (const part of parts) yield part
+    } catch (err) {
+      request.log.error({ err, action: request.actionName }, 'streamed answer failed after it started')
+      throw err
     }
-    reply.type(JSON_CT)
-    return reply.send(body)
+    yield close
   }
 
   for (const prefix of ACTION_PREFIXES) {

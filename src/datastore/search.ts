@@ -10,7 +10,9 @@ import { ValidationError } from '../ckan/errors.js'
 import type { Database, DatastoreField } from '../db/database.js'
 import { TS_CONFIG, hasThai, segment } from '../search/analyzer.js'
 import { containsPattern } from '../catalog/like.js'
+import { inlineStatement, literal } from '../db/inline.js'
 import { columnType } from './schema.js'
+import { SearchMemo } from './search-memo.js'
 import type { TableMeta } from './tables.js'
 
 export type RecordsFormat = 'objects' | 'lists' | 'csv' | 'tsv'
@@ -32,8 +34,8 @@ export interface DatastoreQuery {
 }
 
 export interface DatastoreAnswer {
-  /** JSON text: a list of objects or lists, or a JSON string of CSV/TSV */
-  records: string
+  /** objects and lists: JSON text; CSV and TSV: the text itself, in chunks, as PostgreSQL's COPY writes it */
+  records: string | AsyncIterable<Buffer>
   fields: { id: string, type: string, info?: Record<string, unknown> }[]
   total?: number
   totalWasEstimated?: boolean
@@ -46,6 +48,9 @@ const invalid = (param: string, value: string) => new ValidationError({ [param]:
 const SORT = /^(.+?)( +(asc|desc))?( nulls +(first|last) *)?$/i
 
 interface Column { id: string, type: string, expr: RawBuilder<unknown>, info?: Record<string, unknown> }
+
+/** Where COPY output comes from (Db.copyTo): CSV and TSV records are written by PostgreSQL. */
+export type CopyTo = (query: string, options: string) => AsyncIterable<Buffer>
 
 /** The ts config a query is parsed with: `language`, which must name one the database has. */
 async function tsConfig (db: Kysely<Database>, language: string | undefined): Promise<RawBuilder<unknown>> {
@@ -75,7 +80,8 @@ function filterCondition (f: DatastoreField, value: unknown): Cond {
     return sql`${col} = CAST(${items.map(text)}::text[] AS ${type})`
   }
   if (f.type === 'json') return sql`${col} = ${JSON.stringify(value)}::jsonb`
-  return sql`${col} = CAST(${text(value)} AS ${type})`
+  // the value travels as text: PGlite would otherwise encode it as the column's type, and refuse "true" for a boolean
+  return sql`${col} = CAST(${text(value)}::text AS ${type})`
 }
 
 /** The conditions of `filters`; a field the table does not have is CKAN's 409. */
@@ -89,7 +95,7 @@ export function filterConditions (meta: TableMeta, filters: Record<string, unkno
 }
 
 /** Check a search against the table and compile it; CKAN's 409s for what the table does not have. */
-export async function searchTable (db: Kysely<Database>, meta: TableMeta, o: DatastoreQuery): Promise<DatastoreAnswer> {
+export async function searchTable (db: Kysely<Database>, copyTo: CopyTo | undefined, meta: TableMeta, o: DatastoreQuery): Promise<DatastoreAnswer> {
   const byId = new Map(meta.fields.map((f) => [f.id, f]))
   const where = filterConditions(meta, o.filters ?? {})
   const config = await tsConfig(db, o.language)
@@ -153,36 +159,68 @@ export async function searchTable (db: Kysely<Database>, meta: TableMeta, o: Dat
 
   const table = sql.id(meta.schema, meta.resourceId)
   const cond = where.length ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``
-  const select = sql.join(columns.map((c) => sql`${c.expr} AS ${sql.id(c.id)}`))
-  // Deep pages in the default order (clients page with limit=1000&offset=N):
-  // the first _id of the page is found by walking the _id index alone, then
-  // the page starts there, instead of reading and discarding N whole rows
-  const page = idOrder && o.offset > 0
-    ? sql`SELECT ${select} FROM ${table} ${where.length ? sql`${cond} AND` : sql`WHERE`}
-        _id >= (SELECT _id FROM ${table} ${cond} ORDER BY _id LIMIT 1 OFFSET ${o.offset}) ORDER BY _id LIMIT ${o.limit}`
-    : sql`SELECT ${o.distinct ? sql`DISTINCT ` : sql``}${select} FROM ${table} ${cond}
+  const memo = new SearchMemo(meta.resourceId, meta.version, cond.compile(db))
+  const copied = o.recordsFormat === 'csv' || o.recordsFormat === 'tsv'
+  const select = sql.join(columns.map((c) => sql`${copied ? copyValue(c) : c.expr} AS ${sql.id(c.id)}`))
+  let page: RawBuilder<unknown>
+  if (idOrder) {
+    // Pages in the default order (clients page with limit=1000&offset=N)
+    // start after the last _id of the page before when a search has served
+    // it (search-memo.ts); otherwise the first _id of the page is found by
+    // walking the _id index alone, instead of reading and discarding N rows.
+    const before = o.offset > 0 ? memo.before(o.offset) : undefined
+    const start = before !== undefined
+      ? sql`_id > ${before}`
+      : o.offset > 0 ? sql`_id >= (SELECT _id FROM ${table} ${cond} ORDER BY _id LIMIT 1 OFFSET ${o.offset})` : sql`true`
+    page = sql`SELECT _id AS _cursor, ${select} FROM ${table} ${where.length ? sql`${cond} AND` : sql`WHERE`} ${start} ORDER BY _id LIMIT ${o.limit}`
+  } else {
+    page = sql`SELECT ${o.distinct ? sql`DISTINCT ` : sql``}${select} FROM ${table} ${cond}
         ${order.length ? sql`ORDER BY ${sql.join(order)}` : sql``} LIMIT ${o.limit} OFFSET ${o.offset}`
-  const records = recordsOf(o.recordsFormat)
-  const total = !o.includeTotal
-    ? sql`NULL::bigint`
-    : o.distinct
-      ? sql`(SELECT count(*) FROM (SELECT DISTINCT ${select} FROM ${table} ${cond}) d)`
-      // the whole table's count is kept by every write: no scan
-      : where.length === 0 ? sql`${meta.rowCount}::bigint` : sql`(SELECT count(*) FROM ${table} ${cond})`
+  }
   const estimate = o.includeTotal && o.totalEstimationThreshold !== null && where.length === 0 && !o.distinct
     ? await estimatedRows(db, meta)
     : null
   const useEstimate = estimate !== null && estimate >= o.totalEstimationThreshold!
+  // the whole table's count is kept by every write, a filter's is remembered until the next write
+  const known = !o.includeTotal || useEstimate ? null : where.length === 0 && !o.distinct ? meta.rowCount : o.distinct ? undefined : memo.count()
+  const total = known !== null && known !== undefined
+    ? sql`${known}::bigint`
+    : !o.includeTotal || useEstimate
+        ? sql`NULL::bigint`
+        : o.distinct
+          ? sql`(SELECT count(*) FROM (SELECT DISTINCT ${select} FROM ${table} ${cond}) d)`
+          : sql`(SELECT count(*) FROM ${table} ${cond})`
+  const answer: DatastoreAnswer = {
+    records: '',
+    fields: columns.map((c) => ({ id: c.id, type: c.type, ...(c.info ? { info: c.info } : {}) }))
+  }
+  const counted = (n: string | null) => {
+    if (!o.includeTotal) return
+    answer.total = useEstimate ? estimate! : Number(n)
+    answer.totalWasEstimated = useEstimate
+    if (known === undefined && !o.distinct) memo.setCount(answer.total)
+  }
   try {
-    const { rows } = await sql<{ records: string, total: string | null }>`
-      SELECT (SELECT ${records} FROM (${page}) y) AS records, ${useEstimate ? sql`NULL::bigint` : total} AS total`.execute(db)
-    const answer: DatastoreAnswer = {
-      records: o.recordsFormat === 'csv' || o.recordsFormat === 'tsv' ? JSON.stringify(rows[0].records) : rows[0].records,
-      fields: columns.map((c) => ({ id: c.id, type: c.type, ...(c.info ? { info: c.info } : {}) }))
-    }
-    if (o.includeTotal) {
-      answer.total = useEstimate ? estimate! : Number(rows[0].total)
-      answer.totalWasEstimated = useEstimate
+    if (o.recordsFormat === 'csv' || o.recordsFormat === 'tsv') {
+      if (!copyTo) throw new Error('CSV records need the database\'s COPY (Db.copyTo)')
+      counted(o.includeTotal && !useEstimate ? (await sql<{ total: string }>`SELECT ${total} AS total`.execute(db)).rows[0].total : null)
+      const delimiter = o.recordsFormat === 'csv' ? ',' : '\t'
+      const rows = idOrder ? sql`SELECT ${sql.join(columns.map((c) => sql.id(c.id)))} FROM (${page}) p ORDER BY _cursor` : page
+      answer.records = await started(copyTo(inlineStatement(rows), `(FORMAT csv, DELIMITER ${literal(delimiter)})`))
+    } else if (idOrder) {
+      const names = sql.join(columns.map((c) => sql.id(c.id)))
+      const { rows: [row] } = await sql<{ records: string, last: number | null, total: string | null }>`
+        WITH p AS MATERIALIZED (${page})
+        SELECT (SELECT ${recordsOf(o.recordsFormat)} FROM (SELECT ${names} FROM p ORDER BY _cursor) y) AS records,
+          (SELECT max(_cursor) FROM p) AS last, ${total} AS total`.execute(db)
+      answer.records = row.records
+      if (row.last !== null) memo.setBefore(o.offset + o.limit, row.last)
+      counted(row.total)
+    } else {
+      const { rows: [row] } = await sql<{ records: string, total: string | null }>`
+        SELECT (SELECT ${recordsOf(o.recordsFormat)} FROM (${page}) y) AS records, ${total} AS total`.execute(db)
+      answer.records = row.records
+      counted(row.total)
     }
     return answer
   } catch (err) {
@@ -191,26 +229,42 @@ export async function searchTable (db: Kysely<Database>, meta: TableMeta, o: Dat
 }
 
 /**
- * The page's rows as one JSON (or CSV/TSV) text. Objects keep the selected
- * columns' order (row_to_json of the page's rows); CSV quotes as Python's
- * csv module does (CKAN writes it with csv.writer): a value with the
- * delimiter, a quote or a line break is quoted and its quotes doubled.
+ * A COPY whose first chunk has arrived: what PostgreSQL refuses (a filter
+ * value of the wrong type) is refused before the answer starts, as an error
+ * the client can read; what fails later can only cut the answer short.
  */
-function recordsOf (format: RecordsFormat): RawBuilder<string> {
-  const entries = sql`json_each(row_to_json(y)) WITH ORDINALITY e(key, value, n)`
-  switch (format) {
-    case 'objects':
-      return sql<string>`'[' || coalesce(string_agg(row_to_json(y)::text, ','), '') || ']'`
-    case 'lists':
-      return sql<string>`'[' || coalesce(string_agg((SELECT '[' || string_agg(e.value::text, ',' ORDER BY e.n) || ']' FROM ${entries}), ','), '') || ']'`
-    case 'csv':
-    case 'tsv': {
-      const delimiter = format === 'csv' ? ',' : '\t'
-      const text = sql`CASE json_typeof(e.value) WHEN 'null' THEN '' WHEN 'string' THEN e.value #>> '{}' ELSE e.value::text END`
-      const quoted = sql`CASE WHEN ${text} ~ ${`[${delimiter}"\r\n]`} THEN '"' || replace(${text}, '"', '""') || '"' ELSE ${text} END`
-      return sql<string>`coalesce(string_agg((SELECT string_agg(${quoted}, ${delimiter} ORDER BY e.n) FROM ${entries}) || E'\\n', ''), '')`
+async function started (chunks: AsyncIterable<Buffer>): Promise<AsyncIterable<Buffer>> {
+  const it = chunks[Symbol.asyncIterator]()
+  const first = await it.next()
+  return {
+    async * [Symbol.asyncIterator] () {
+      if (first.done === true) return
+      yield first.value
+      for (let next = await it.next(); next.done !== true; next = await it.next()) yield next.value
     }
   }
+}
+
+/**
+ * A column as CKAN writes it into CSV (search_data in
+ * ckanext/datastore/backend/postgres.py, whose COPY this is): timestamps
+ * ISO-8601 without a zone, arrays as JSON (`null` for none), everything else
+ * in PostgreSQL's own text form, quoted by COPY as CSV needs.
+ */
+function copyValue (c: Column): RawBuilder<unknown> {
+  if (c.type === 'timestamp') return sql`to_char(${c.expr}, 'YYYY-MM-DD"T"HH24:MI:SS')`
+  if (c.type.startsWith('_')) return sql`coalesce(array_to_json(${c.expr})::text, 'null')`
+  return c.expr
+}
+
+/**
+ * The page's rows as one JSON text. Objects keep the selected columns' order
+ * (row_to_json of the page's rows).
+ */
+function recordsOf (format: 'objects' | 'lists'): RawBuilder<string> {
+  if (format === 'objects') return sql<string>`'[' || coalesce(string_agg(row_to_json(y)::text, ','), '') || ']'`
+  return sql<string>`'[' || coalesce(string_agg((SELECT '[' || string_agg(e.value::text, ',' ORDER BY e.n) || ']'
+    FROM json_each(row_to_json(y)) WITH ORDINALITY e(key, value, n)), ','), '') || ']'`
 }
 
 /** PostgreSQL's row estimate for the table (CKAN's total estimation). */

@@ -24,19 +24,21 @@ export interface TableMeta {
   rowCount: number
   /** the DataStore schema the table is in (schema.ts) */
   schema: string
+  /** when its rows or fields last changed (datastore_tables.modified): a version for what searches remember */
+  version: string
 }
 
 /** A resource's DataStore table, found by resource id or alias. */
 export async function findTable (db: Kysely<Database>, idOrAlias: string): Promise<TableMeta | undefined> {
   const row = await db.selectFrom('datastore_tables as t').innerJoin('resources as r', 'r.id', 't.resource_id')
-    .select(['t.resource_id', 't.fields', 't.primary_key', 't.row_count', 'r.package_id', DATASTORE_SCHEMA.as('schema')])
+    .select(['t.resource_id', 't.fields', 't.primary_key', 't.row_count', 'r.package_id', DATASTORE_SCHEMA.as('schema'), sql<string>`t.modified::text`.as('version')])
     .select((eb) => eb.fn.coalesce(
       sql<string[]>`(SELECT array_agg(a.name ORDER BY a.name) FROM datastore_aliases a WHERE a.resource_id = t.resource_id)`, sql<string[]>`'{}'::text[]`).as('aliases'))
     .where('r.state', '=', 'active')
     .where((eb) => eb.or([eb('t.resource_id', '=', idOrAlias), eb('t.resource_id', '=', eb.selectFrom('datastore_aliases').select('resource_id').where('name', '=', idOrAlias))]))
     .executeTakeFirst()
   if (!row) return undefined
-  return { resourceId: row.resource_id, fields: row.fields, primaryKey: row.primary_key, aliases: row.aliases, packageId: row.package_id, rowCount: Number(row.row_count), schema: row.schema }
+  return { resourceId: row.resource_id, fields: row.fields, primaryKey: row.primary_key, aliases: row.aliases, packageId: row.package_id, rowCount: Number(row.row_count), schema: row.schema, version: row.version }
 }
 
 /** `"schema"."name"` for a table or alias in the DataStore schema. */
@@ -147,13 +149,17 @@ export async function insertRecords (db: Kysely<Database>, meta: TableMeta, reco
   const { numAffectedRows } = await sql`INSERT INTO ${ref(meta)} (${sql.join(cols)}, _full_text)
     SELECT ${sql.join(meta.fields.map((f) => sql`x.${sql.id(f.id)}`))}, to_tsvector(${sql.lit(TS_CONFIG)}::regconfig, x._ft)
     FROM ${recordset(meta.fields, records, true)}`.execute(db)
-  await countRows(db, meta, Number(numAffectedRows ?? 0))
+  await wrote(db, meta, Number(numAffectedRows ?? 0))
 }
 
-/** Keep datastore_tables.row_count exact: every write that adds or removes rows says how many. */
-async function countRows (db: Kysely<Database>, meta: TableMeta, delta: number): Promise<void> {
-  if (delta === 0) return
-  await db.updateTable('datastore_tables').set((eb) => ({ row_count: eb('row_count', '+', delta) })).where('resource_id', '=', meta.resourceId).execute()
+/**
+ * Every write says what it did: row_count stays exact (the rows it added or
+ * removed), and `modified` moves, which retires what searches remembered
+ * about the table (search-memo.ts).
+ */
+async function wrote (db: Kysely<Database>, meta: TableMeta, delta: number): Promise<void> {
+  await db.updateTable('datastore_tables').set((eb) => ({ row_count: eb('row_count', '+', delta), modified: sql<Date>`clock_timestamp()` }))
+    .where('resource_id', '=', meta.resourceId).execute()
 }
 
 /**
@@ -185,6 +191,7 @@ export async function writeKeyed (db: Kysely<Database>, meta: TableMeta, records
       const found = new Set(updated.rows.map((r) => r.k))
       for (const r of group) if (!found.has(JSON.stringify(key.map((k) => String(r[k]))))) missing.push(Object.fromEntries(key.map((k) => [k, r[k]])))
       touched.push(...updated.rows.map((r) => r._id))
+      await wrote(db, meta, 0)
     } else {
       const cols = fields.map((f) => sql.id(f.id))
       const conflict = set.length ? sql`DO UPDATE SET ${assign('excluded')}` : sql`DO NOTHING`
@@ -192,7 +199,7 @@ export async function writeKeyed (db: Kysely<Database>, meta: TableMeta, records
       const { rows } = await sql<{ _id: number, inserted: boolean }>`INSERT INTO ${table} AS t (${sql.join(cols)}) SELECT ${sql.join(fields.map((f) => sql`x.${sql.id(f.id)}`))}
         FROM ${recordset(fields, group, false)} ON CONFLICT (${sql.join(key.map((k) => sql.id(k)))}) ${conflict} RETURNING t._id, (t.xmax = 0) AS inserted`.execute(db)
       touched.push(...rows.map((r) => r._id))
-      await countRows(db, meta, rows.filter((r) => r.inserted).length)
+      await wrote(db, meta, rows.filter((r) => r.inserted).length)
     }
   }
   await refreshFullText(db, meta, touched)
@@ -215,7 +222,7 @@ async function refreshFullText (db: Kysely<Database>, meta: TableMeta, ids: numb
 export async function deleteRows (db: Kysely<Database>, meta: TableMeta, where: RawBuilder<unknown>): Promise<number> {
   const { numAffectedRows } = await sql`DELETE FROM ${ref(meta)} WHERE ${where}`.execute(db)
   const n = Number(numAffectedRows ?? 0)
-  await countRows(db, meta, -n)
+  await wrote(db, meta, -n)
   return n
 }
 

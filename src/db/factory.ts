@@ -10,7 +10,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect'
 import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import pg from 'pg'
-import { from as pgCopyFrom } from 'pg-copy-streams'
+import { from as pgCopyFrom, to as pgCopyTo } from 'pg-copy-streams'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { Database } from './database.js'
@@ -42,6 +42,14 @@ export interface Db {
    * other request's transaction is open on it meanwhile.
    */
   copyFrom: (target: string, csv: string) => Promise<void>
+  /**
+   * `COPY (<query>) TO STDOUT <options>` as chunks of bytes. node-postgres
+   * streams them from a connection of its own as the consumer reads (a
+   * consumer that stops early destroys that connection, ending the COPY);
+   * PGlite, which has no COPY protocol, hands the whole output over as one
+   * blob, so there the output of one statement is held in memory.
+   */
+  copyTo: (query: string, options: string) => AsyncIterable<Buffer>
 }
 
 /** A dedicated connection for LISTEN, reconnecting with a capped backoff. */
@@ -152,7 +160,18 @@ export async function openDatabase (opts: DbOptions): Promise<Db> {
         client.release()
       }
     }
-    return { kysely, dialect: 'postgres', close: () => kysely.destroy(), listen: pgListener(opts), copyFrom }
+    const copyTo = async function * (query: string, options: string): AsyncIterable<Buffer> {
+      const client = await pool.connect()
+      let finished = false
+      try {
+        for await (const chunk of client.query(pgCopyTo(`COPY (${query}) TO STDOUT ${options}`))) yield chunk as Buffer
+        finished = true
+      } finally {
+        // a COPY left half-read (an error, a client gone) cannot go back to the pool
+        client.release(!finished)
+      }
+    }
+    return { kysely, dialect: 'postgres', close: () => kysely.destroy(), listen: pgListener(opts), copyFrom, copyTo }
   }
   let client = opts.pglite
   let release = () => {}
@@ -178,5 +197,10 @@ export async function openDatabase (opts: DbOptions): Promise<Db> {
   const copyFrom = (target: string, csv: string) => kysely.connection().execute(async () => {
     await pglite.query(`COPY ${target} FROM '/dev/blob' (FORMAT csv)`, [], { blob: new Blob([csv]) })
   })
-  return { kysely, dialect: 'pglite', close: async () => { await kysely.destroy(); release() }, listen, copyFrom }
+  const copyTo = async function * (query: string, options: string): AsyncIterable<Buffer> {
+    const blob = await kysely.connection().execute(async () =>
+      (await pglite.query(`COPY (${query}) TO '/dev/blob' ${options}`)).blob)
+    if (blob) yield Buffer.from(await blob.arrayBuffer())
+  }
+  return { kysely, dialect: 'pglite', close: async () => { await kysely.destroy(); release() }, listen, copyFrom, copyTo }
 }

@@ -1,7 +1,7 @@
 import Type from 'typebox'
 import { defineAction } from '../../ckan/action.js'
 import { ValidationError } from '../../ckan/errors.js'
-import { RawJson, asciiJson } from '../../ckan/json.js'
+import { JsonStream, RawJson, asciiJson, jsonStringBody } from '../../ckan/json.js'
 import { P } from '../../ckan/params.js'
 import { readableTable } from '../../datastore/access.js'
 import { listParam } from '../../datastore/fields.js'
@@ -97,7 +97,7 @@ export default defineAction({
     const limit = Math.min(params.limit ?? 100, ctx.config.datastoreRowsMax)
     const fields = listParam('fields', params.fields)
     const sort = listParam('sort', params.sort)
-    const answer = await replaced(async () => searchTable(ctx.db, await readableTable(ctx, id), {
+    const answer = await replaced(async () => searchTable(ctx.db, ctx.copyTo, await readableTable(ctx, id), {
       filters,
       q: qParam(params.q),
       fullText: params.full_text,
@@ -124,11 +124,17 @@ export default defineAction({
       if (raw[k] !== undefined) echo[k] = k === 'filters' ? filters : k === 'q' ? qParam(params.q) : k === 'offset' ? offset : raw[k]
     }
     if (fields !== undefined) echo.fields = answer.fields
-    const parts = Object.keys(echo).sort().map((k) => `${JSON.stringify(k)}: ${asciiJson(echo[k])}`)
-    parts.push(`"records": ${answer.records}`)
-    if (fields === undefined) parts.push(`"fields": ${asciiJson(answer.fields)}`)
-    parts.push(`"_links": ${asciiJson(pageLinks(ctx.url ?? '/api/3/action/datastore_search', offset, limit))}`)
-    if (answer.total !== undefined) parts.push(`"total": ${answer.total}`, `"total_was_estimated": ${String(answer.totalWasEstimated)}`)
-    return new RawJson(`{${parts.join(', ')}}`)
+    const before = Object.keys(echo).sort().map((k) => `${JSON.stringify(k)}: ${asciiJson(echo[k])}`)
+    const after: string[] = []
+    if (fields === undefined) after.push(`"fields": ${asciiJson(answer.fields)}`)
+    after.push(`"_links": ${asciiJson(pageLinks(ctx.url ?? '/api/3/action/datastore_search', offset, limit))}`)
+    if (answer.total !== undefined) after.push(`"total": ${answer.total}`, `"total_was_estimated": ${String(answer.totalWasEstimated)}`)
+    const records = answer.records
+    if (typeof records === 'string') return new RawJson(`{${[...before, `"records": ${records}`, ...after].join(', ')}}`)
+    return new JsonStream((async function * () {
+      yield `{${before.join(', ')}, "records": "`
+      yield * jsonStringBody(records)
+      yield `", ${after.join(', ')}}`
+    })())
   }
 })
