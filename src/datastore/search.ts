@@ -62,7 +62,24 @@ async function tsConfig (db: Kysely<Database>, language: string | undefined): Pr
 
 /** A full-text query over a text: words ANDed (plain), or PostgreSQL's tsquery syntax. */
 function tsquery (config: RawBuilder<unknown>, text: string, plain: boolean): RawBuilder<unknown> {
-  return plain ? sql`plainto_tsquery(${config}, ${segment(text)})` : sql`to_tsquery(${config}, ${text})`
+  return plain ? sql`plainto_tsquery(${config}, ${segment(text)})` : sql`to_tsquery(${config}, ${segmentedTsquery(text)})`
+}
+
+const THAI_RUN = /([\u0E00-\u0E7F]+)(:[*a-dA-D]+)?/g
+
+/**
+ * tsquery syntax with each Thai run split into its words as the index has
+ * them, kept together as a phrase (`ท่องเที่ยว` → `(ท่อง <-> เที่ยว)`); a
+ * prefix or weight mark goes on the last word (`ท่องเที่ยว:*` finds
+ * `ท่องเที่ยวไทย`). Everything else is left to PostgreSQL's parser.
+ */
+export function segmentedTsquery (text: string): string {
+  return text.replace(THAI_RUN, (run: string, thai: string, mark: string | undefined) => {
+    const words = segment(thai).split(' ').filter(Boolean)
+    if (words.length === 0) return run
+    words[words.length - 1] += mark ?? ''
+    return words.length === 1 ? words[0] : `(${words.join(' <-> ')})`
+  })
 }
 
 /** The condition of one filter: equality, or IN for a list (a whole-array comparison on array columns). */
