@@ -12,6 +12,7 @@ import dbPlugin from './plugins/db.js'
 import authPlugin from './plugins/auth.js'
 import accessLog from './plugins/access-log.js'
 import packageCache from './plugins/package-cache.js'
+import datastoreDump from './plugins/datastore-dump.js'
 import transport, { errorHandler, helpUrl } from './ckan/transport.js'
 import { asciiJson } from './ckan/json.js'
 import { buildOpenApi } from './openapi.js'
@@ -49,6 +50,7 @@ export async function app (fastify: FastifyInstance, opts: AppOptions): Promise<
   await fastify.register(authPlugin)
   await fastify.register(accessLog)
   await fastify.register(packageCache, { enabled: config.packageCache })
+  await fastify.register(datastoreDump, { config })
 
   const document = buildOpenApi(ACTIONS)
   await fastify.register(swagger, { mode: 'static', specification: { document: document as never } })

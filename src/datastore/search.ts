@@ -15,7 +15,8 @@ import { columnType } from './schema.js'
 import { SearchMemo } from './search-memo.js'
 import type { TableMeta } from './tables.js'
 
-export type RecordsFormat = 'objects' | 'lists' | 'csv' | 'tsv'
+/** CKAN's records formats, and `lines`: JSON lists one per line, for the dump's JSON (datastore-dump.ts) */
+export type RecordsFormat = 'objects' | 'lists' | 'csv' | 'tsv' | 'lines'
 
 export interface DatastoreQuery {
   filters?: Record<string, unknown>
@@ -34,7 +35,7 @@ export interface DatastoreQuery {
 }
 
 export interface DatastoreAnswer {
-  /** objects and lists: JSON text; CSV and TSV: the text itself, in chunks, as PostgreSQL's COPY writes it */
+  /** objects and lists: JSON text; CSV, TSV and lines: the text itself, in chunks, as PostgreSQL's COPY writes it */
   records: string | AsyncIterable<Buffer>
   fields: { id: string, type: string, info?: Record<string, unknown> }[]
   total?: number
@@ -218,14 +219,18 @@ export async function searchTable (db: Kysely<Database>, copyTo: CopyTo | undefi
     if (known === undefined && !o.distinct) memo.setCount(answer.total)
   }
   try {
-    if (o.recordsFormat === 'csv' || o.recordsFormat === 'tsv') {
+    const names = sql.join(columns.map((c) => sql.id(c.id)))
+    if (o.recordsFormat === 'csv' || o.recordsFormat === 'tsv' || o.recordsFormat === 'lines') {
       if (!copyTo) throw new Error('CSV records need the database\'s COPY (Db.copyTo)')
       counted(o.includeTotal && !useEstimate ? (await sql<{ total: string }>`SELECT ${total} AS total`.execute(db)).rows[0].total : null)
-      const delimiter = o.recordsFormat === 'csv' ? ',' : '\t'
-      const rows = idOrder ? sql`SELECT ${sql.join(columns.map((c) => sql.id(c.id)))} FROM (${page}) p ORDER BY _cursor` : page
-      answer.records = await started(copyTo(inlineStatement(rows), `(FORMAT csv, DELIMITER ${literal(delimiter)})`))
+      const rows = idOrder ? sql`SELECT ${names} FROM (${page}) p ORDER BY _cursor` : page
+      answer.records = o.recordsFormat === 'lines'
+        // A JSON text never holds a raw control character, so CSV with
+        // \x01 as its quote and \x02 as its delimiter writes each row's list
+        // as it is, one per line (COPY's text format would escape backslashes)
+        ? await started(copyTo(inlineStatement(sql`SELECT ${listOf(sql`y`)} FROM (${rows}) y`), '(FORMAT csv, DELIMITER E\'\\x02\', QUOTE E\'\\x01\')'))
+        : await started(copyTo(inlineStatement(rows), `(FORMAT csv, DELIMITER ${literal(o.recordsFormat === 'csv' ? ',' : '\t')})`))
     } else if (idOrder) {
-      const names = sql.join(columns.map((c) => sql.id(c.id)))
       const { rows: [row] } = await sql<{ records: string, last: number | null, total: string | null }>`
         WITH p AS MATERIALIZED (${page})
         SELECT (SELECT ${recordsOf(o.recordsFormat)} FROM (SELECT ${names} FROM p ORDER BY _cursor) y) AS records,
@@ -280,8 +285,12 @@ function copyValue (c: Column): RawBuilder<unknown> {
  */
 function recordsOf (format: 'objects' | 'lists'): RawBuilder<string> {
   if (format === 'objects') return sql<string>`'[' || coalesce(string_agg(row_to_json(y)::text, ','), '') || ']'`
-  return sql<string>`'[' || coalesce(string_agg((SELECT '[' || string_agg(e.value::text, ',' ORDER BY e.n) || ']'
-    FROM json_each(row_to_json(y)) WITH ORDINALITY e(key, value, n)), ','), '') || ']'`
+  return sql<string>`'[' || coalesce(string_agg(${listOf(sql`y`)}, ','), '') || ']'`
+}
+
+/** One row as a JSON list of its values, in the selected columns' order. */
+function listOf (row: RawBuilder<unknown>): RawBuilder<string> {
+  return sql<string>`(SELECT '[' || string_agg(e.value::text, ',' ORDER BY e.n) || ']' FROM json_each(row_to_json(${row})) WITH ORDINALITY e(key, value, n))`
 }
 
 /** PostgreSQL's row estimate for the table (CKAN's total estimation). */

@@ -130,3 +130,44 @@ t.test('remembered pages and counts give what OFFSET and count(*) give, also aft
   t.equal(updated.total, 122, 'an update that moves no count still retires it')
   t.notOk(updated.seen.includes(5))
 })
+
+t.test('/datastore/dump/<id>: the whole table as CKAN writes the file, streamed', async (t) => {
+  const app = await table(t)
+  const created = ok(await app.call('datastore_create', {
+    resource: { package_id: 'ds' },
+    fields: [{ id: 'จังหวัด', type: 'text' }, { id: 'ค่า, หน่วย', type: 'numeric' }, { id: 'เมื่อ', type: 'timestamp' }],
+    records: [
+      { จังหวัด: 'เชียงใหม่', 'ค่า, หน่วย': 1.5, เมื่อ: '2024-01-02T03:04:05' },
+      { จังหวัด: 'น่าน "เมือง"', 'ค่า, หน่วย': null, เมื่อ: null },
+      { จังหวัด: 'ตาก', 'ค่า, หน่วย': 3, เมื่อ: '2024-02-01T00:00:00' }
+    ]
+  }))
+  const rid = created.resource_id as string
+  const dump = (query = '', token?: string) => app.app.inject({ method: 'GET', url: `/datastore/dump/${rid}${query}`, headers: token ? { authorization: token } : {} })
+  const csv = await dump()
+  t.equal(csv.statusCode, 200)
+  t.equal(csv.headers['content-type'], 'text/csv; charset=utf-8')
+  t.equal(csv.headers['content-disposition'], `attachment; filename="${rid}.csv"`)
+  t.equal(csv.body, '_id,จังหวัด,"ค่า, หน่วย",เมื่อ\r\n1,เชียงใหม่,1.5,2024-01-02T03:04:05\n2,"น่าน ""เมือง""",,\n3,ตาก,3,2024-02-01T00:00:00\n',
+    'a header of field ids ended as Python\'s csv module ends it, then the rows as COPY writes them')
+  t.equal((await dump('?bom=true&format=tsv&fields=จังหวัด&sort=_id desc&limit=2')).body, '\ufeffจังหวัด\r\nตาก\n"น่าน ""เมือง"""\n')
+  t.equal((await dump(`?offset=1&filters=${encodeURIComponent('{"จังหวัด":"ตาก"}')}`)).body, '_id,จังหวัด,"ค่า, หน่วย",เมื่อ\r\n', 'offset and filters, as a search')
+  t.equal((await dump(`?q=${encodeURIComponent('เชียงใหม่')}&fields=_id`)).body, '_id\r\n1\n')
+  const json = await dump('?format=json')
+  t.equal(json.headers['content-type'], 'application/json; charset=utf-8')
+  t.equal(json.body, '{\n  "fields": [{"id":"_id","type":"int"},{"id":"จังหวัด","type":"text"},{"id":"ค่า, หน่วย","type":"numeric"},{"id":"เมื่อ","type":"timestamp"}],\n' +
+    '  "records": [\n    [1,"เชียงใหม่",1.5,"2024-01-02T03:04:05"],\n    [2,"น่าน \\"เมือง\\"",null,null],\n    [3,"ตาก",3,"2024-02-01T00:00:00"]\n]}\n')
+  t.same(JSON.parse(json.body).records.length, 3)
+  t.equal((await dump('?format=json&filters=' + encodeURIComponent('{"จังหวัด":"ไม่มี"}'))).body, '{\n  "fields": [{"id":"_id","type":"int"},{"id":"จังหวัด","type":"text"},{"id":"ค่า, หน่วย","type":"numeric"},{"id":"เมื่อ","type":"timestamp"}],\n  "records": [\n]}\n')
+
+  for (const [query, message] of [['?format=xls', 'format: Value must be one of csv, tsv, json'], ['?limit=x', 'limit: Invalid integer'], ['?offset=-1', 'offset: Must be a natural number'],
+    ['?filters=nope', 'filters: Cannot parse JSON'], ['?fields=nope', 'fields: invalid value "nope"'], ['?filters=' + encodeURIComponent('{"ค่า, หน่วย":"x"}'), 'query: Invalid query']]) {
+    const res = await dump(query)
+    t.equal(res.statusCode, 400, query)
+    t.match(res.body, message)
+  }
+  t.equal((await app.app.inject({ method: 'GET', url: '/datastore/dump/nope' })).statusCode, 404)
+  ok(await app.call('package_patch', { id: 'ds', private: true }))
+  t.equal((await dump()).statusCode, 404, 'a private dataset\'s table is not found by an anonymous caller')
+  t.equal((await dump('', app.admin)).statusCode, 200, 'and is found by one who may read it')
+})

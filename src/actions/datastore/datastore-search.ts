@@ -6,47 +6,9 @@ import { P } from '../../ckan/params.js'
 import { readableTable } from '../../datastore/access.js'
 import { listParam } from '../../datastore/fields.js'
 import { type RecordsFormat, pageLinks, searchTable } from '../../datastore/search.js'
+import { jsonObject, qParam, replaced } from '../../datastore/search-params.js'
 
 const FORMATS = ['objects', 'lists', 'csv', 'tsv']
-
-/**
- * A load swaps a new table in (src/datastore/load.ts): a search that read
- * the old fields and then met the new table is run again, once, with the
- * new ones (42P01: no such table, 42703: no such column).
- */
-async function replaced<T> (search: () => Promise<T>): Promise<T> {
-  try {
-    return await search()
-  } catch (err) {
-    if (!['42P01', '42703'].includes((err as { code?: string }).code ?? '')) throw err
-    return search()
-  }
-}
-
-/** A parameter that is a JSON object, or JSON text of one (GET callers send text). */
-function jsonObject (name: string, v: unknown, message: string): Record<string, unknown> | undefined {
-  if (v === undefined) return undefined
-  let o = v
-  if (typeof v === 'string') {
-    try { o = JSON.parse(v) } catch { throw new ValidationError({ [name]: [message] }) }
-  }
-  if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new ValidationError({ [name]: [message] })
-  return o as Record<string, unknown>
-}
-
-/** `q`: full text, or a dict of field: text (also as JSON text, as GET callers send it). */
-function qParam (v: unknown): string | Record<string, unknown> | undefined {
-  if (v === undefined || v === null) return undefined
-  if (typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>
-  if (typeof v !== 'string') throw new ValidationError({ q: ['Must be a string or a dict'] })
-  if (v.trim().startsWith('{')) {
-    try {
-      const parsed: unknown = JSON.parse(v)
-      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>
-    } catch {}
-  }
-  return v
-}
 
 const PARAMS = Type.Object({
   resource_id: P.string({ description: 'the resource id or an alias' }),
