@@ -10,7 +10,8 @@
  * Entries are keyed by the table's version (datastore_tables.modified, moved
  * by every write, tables.ts): after a write nothing old is read again, and
  * the stale entries age out of the LRU. Keys also carry the resource id, a
- * random UUID, so one memo per process serves every app in it.
+ * random UUID, so one memo per process serves every app in it. Nothing is
+ * read from it before the caller's right to read the table is checked.
  */
 
 /** Entries kept; an entry is a key of a few hundred characters and a number. */
@@ -28,6 +29,31 @@ function recall (key: string): number | undefined {
   const value = entries.get(key)
   if (value !== undefined) remember(key, value)
   return value
+}
+
+/**
+ * Pages of ranked full-text searches, the one kind whose cost grows with
+ * the matches rather than the page (every match is ranked to find the top
+ * ones): apps send the same searches over and over. Bounded by the
+ * characters held.
+ */
+const MAX_PAGE_CHARS = 32 * 2 ** 20
+const pages = new Map<string, string>()
+let pageChars = 0
+
+function keepPage (key: string, text: string): void {
+  if (text.length > MAX_PAGE_CHARS / 64) return
+  dropPage(key)
+  pages.set(key, text)
+  pageChars += key.length + text.length
+  while (pageChars > MAX_PAGE_CHARS) dropPage(pages.keys().next().value!)
+}
+
+function dropPage (key: string): void {
+  const text = pages.get(key)
+  if (text === undefined) return
+  pages.delete(key)
+  pageChars -= key.length + text.length
 }
 
 /** One search's memory: the table at its version, and the filter as compiled SQL with its values. */
@@ -53,5 +79,24 @@ export class SearchMemo {
 
   setBefore (offset: number, id: number): void {
     remember(`${this.key}\u0000${offset}`, id)
+  }
+
+  /** The records of a page, by its statement (the selected columns, the order, limit and offset). */
+  page (statement: { sql: string, parameters: readonly unknown[] }): string | undefined {
+    const key = this.pageKey(statement)
+    const text = pages.get(key)
+    if (text !== undefined) {
+      pages.delete(key)
+      pages.set(key, text)
+    }
+    return text
+  }
+
+  setPage (statement: { sql: string, parameters: readonly unknown[] }, records: string): void {
+    keepPage(this.pageKey(statement), records)
+  }
+
+  private pageKey (statement: { sql: string, parameters: readonly unknown[] }): string {
+    return `${this.key}\u0000${statement.sql}\u0000${JSON.stringify(statement.parameters)}`
   }
 }

@@ -239,10 +239,18 @@ export async function searchTable (db: Kysely<Database>, copyTo: CopyTo | undefi
       if (row.last !== null) memo.setBefore(o.offset + o.limit, row.last)
       counted(row.total)
     } else {
-      const { rows: [row] } = await sql<{ records: string, total: string | null }>`
-        SELECT (SELECT ${recordsOf(o.recordsFormat)} FROM (${page}) y) AS records, ${total} AS total`.execute(db)
-      answer.records = row.records
-      counted(row.total)
+      const records = sql<string>`(SELECT ${recordsOf(o.recordsFormat)} FROM (${page}) y)`
+      const ranked = ranks.length > 0 ? records.compile(db) : null
+      const kept = ranked ? memo.page(ranked) : undefined
+      if (kept !== undefined && known !== undefined) {
+        answer.records = kept
+        counted(known === null ? null : String(known))
+      } else {
+        const { rows: [row] } = await sql<{ records: string, total: string | null }>`SELECT ${records} AS records, ${total} AS total`.execute(db)
+        answer.records = row.records
+        if (ranked) memo.setPage(ranked, row.records)
+        counted(row.total)
+      }
     }
     return answer
   } catch (err) {

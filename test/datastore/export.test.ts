@@ -131,6 +131,29 @@ t.test('remembered pages and counts give what OFFSET and count(*) give, also aft
   t.notOk(updated.seen.includes(5))
 })
 
+t.test('remembered pages of ranked searches follow the table', async (t) => {
+  const app = await table(t)
+  const created = ok(await app.call('datastore_create', {
+    resource: { package_id: 'ds' },
+    fields: [{ id: 'id', type: 'int' }, { id: 'หัวข้อ', type: 'text' }],
+    primary_key: 'id',
+    records: [{ id: 1, หัวข้อ: 'สถิติการท่องเที่ยว' }, { id: 2, หัวข้อ: 'การท่องเที่ยว การท่องเที่ยว' }, { id: 3, หัวข้อ: 'ปริมาณน้ำฝน' }]
+  }))
+  const rid = created.resource_id as string
+  const q = async () => {
+    const r = ok(await app.call('datastore_search', { resource_id: rid, q: 'ท่องเที่ยว', fields: 'id,rank' }))
+    return { ids: r.records.map((x: { id: number }) => x.id), total: r.total }
+  }
+  const first = await q()
+  t.same(first, { ids: [2, 1], total: 2 }, 'ranked: more matches first')
+  t.same(await q(), first, 'the same again')
+  ok(await app.call('datastore_upsert', { resource_id: rid, method: 'upsert', records: [{ id: 3, หัวข้อ: 'ท่องเที่ยว ท่องเที่ยว ท่องเที่ยว' }] }))
+  t.same(await q(), { ids: [3, 2, 1], total: 3 }, 'a write is seen at once')
+  const other = ok(await app.call('datastore_search', { resource_id: rid, q: 'ท่องเที่ยว', fields: 'id', limit: 1 }))
+  t.same(other.records, [{ id: 3 }], 'another page of the same search is its own')
+  t.equal(other.total, 3)
+})
+
 t.test('/datastore/dump/<id>: the whole table as CKAN writes the file, streamed', async (t) => {
   const app = await table(t)
   const created = ok(await app.call('datastore_create', {
