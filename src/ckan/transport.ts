@@ -92,7 +92,7 @@ export default fp(async function transport (app: FastifyInstance, opts: Transpor
    * status cannot change: a failure later is logged and the connection is
    * cut, so the client sees a truncated body rather than a complete-looking one.
    */
-  async function * streamed (open: string, parts: AsyncIterable<string>, close: string, request: FastifyRequest): AsyncIterable<string> {
+  async function * streamed (open: string, parts: AsyncIterable<string | Buffer>, close: string, request: FastifyRequest): AsyncIterable<string | Buffer> {
     yield open
     try {
       for await (const part of parts) yield part

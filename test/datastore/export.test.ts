@@ -8,7 +8,7 @@ import t from 'tap'
 import { sql } from 'kysely'
 import { build, ok } from '../helper.js'
 import { inlineStatement, literal } from '../../src/db/inline.js'
-import { jsonStringBody } from '../../src/ckan/json.js'
+import { asciiJson, jsonStringBody } from '../../src/ckan/json.js'
 
 t.test('literal and inlineStatement: values as literals, identifiers untouched', async (t) => {
   t.equal(literal("o'k\\z"), "E'o\\'k\\\\z'")
@@ -29,6 +29,31 @@ t.test('jsonStringBody: chunks split inside a Thai character come out whole and 
   for await (const part of jsonStringBody(chunks())) text += part
   t.equal(text, '\\u0e01,\\"a\\"\\"b\\"\\n\\u0e02\\\\\\n')
   t.equal(JSON.parse(`"${text}"`), 'ก,"a""b"\nข\\\n')
+})
+
+t.test('jsonStringBody writes what asciiJson writes, however the bytes are cut', async (t) => {
+  const pieces = ['ก', 'a', '"', '\\', '\n', '\r', '\t', '\b', '\f', '\u0001', '\u007f', 'é', '😀', ',', 'ข้าว']
+  let seed = 7
+  const random = (n: number) => { seed = (seed * 48271) % 2147483647; return seed % n }
+  for (let n = 0; n < 500; n++) {
+    const s = Array.from({ length: random(40) }, () => pieces[random(pieces.length)]).join('')
+    const bytes = Buffer.from(s, 'utf8')
+    const chunks: Buffer[] = []
+    for (let i = 0; i < bytes.length;) {
+      const k = 1 + random(7)
+      chunks.push(bytes.subarray(i, i + k))
+      i += k
+    }
+    let out = ''
+    for await (const part of jsonStringBody((async function * () { yield * chunks })())) out += part.toString()
+    if (out !== asciiJson(s).slice(1, -1)) {
+      t.fail(`${JSON.stringify(s)}: ${out}`)
+      return
+    }
+  }
+  let out = ''
+  for await (const part of jsonStringBody((async function * () { yield Buffer.from([0x41, 0x80, 0x42, 0xe0, 0xb8]) })())) out += part.toString()
+  t.equal(out, 'A\\ufffdB\\ufffd', 'bytes that are not UTF-8 become U+FFFD, as a decoder makes them')
 })
 
 async function table (t: Parameters<typeof build>[0], env: Record<string, string> = {}) {
