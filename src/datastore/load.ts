@@ -4,9 +4,10 @@
  *
  * The rows are streamed into an unlogged staging table of text columns with
  * COPY (files.ts reads them; the segmented full text of each row rides
- * along), the column types are inferred over every row in one SQL pass
- * (integers, decimals, ISO dates and timestamps; text where anything does
- * not fit), and the typed table is built beside the old one and swapped in,
+ * along; the next chunk is parsed while the last one is copied), the column
+ * types are inferred from every value on the way (integers, decimals, ISO
+ * dates and timestamps; text where anything does not fit), and the typed
+ * table is built beside the old one and swapped in,
  * with its catalog entry, in one transaction. A failed load leaves the
  * previous table as it was; a search during the load reads the old rows
  * until the swap commits.
@@ -35,13 +36,46 @@ const CHUNK = 4 * 2 ** 20
 
 const csvValue = (v: string) => v === '' ? '' : `"${v.replaceAll('"', '""')}"`
 
-/** The types a column of text can take, tried in this order; the first that every value fits wins. */
-const INFERRED: [string, string][] = [
-  ['int8', '^[-+]?[0-9]{1,18}$'],
-  ['numeric', '^[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?$'],
-  ['date', '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'],
-  ['timestamp', '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[ T]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]+)?)?$']
+/** The types a column of text can take, in this order of preference; the first that every value fits wins. */
+const INFERRED: [string, RegExp][] = [
+  ['int8', /^[-+]?[0-9]{1,18}$/],
+  ['numeric', /^[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?$/],
+  ['date', /^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/],
+  ['timestamp', /^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[ T]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]+)?)?$/]
 ]
+const ANY_TYPE = (1 << INFERRED.length) - 1
+
+/** The INFERRED types a value fits, among those still possible (a bit per type). */
+function fits (value: string, possible: number): number {
+  let out = 0
+  for (let j = 0; j < INFERRED.length; j++) if ((possible & (1 << j)) !== 0 && INFERRED[j][1].test(value)) out |= 1 << j
+  return out
+}
+
+const PLAIN_NUMBER = /^[0-9]+([.][0-9]+)?$/
+
+/**
+ * The segmented words of a cell, remembered: a column of provinces or
+ * categories repeats a few values over millions of rows, and segmenting
+ * Thai is most of a load's own work. Segmenting cell by cell gives the
+ * words segmenting the joined row gives: cells are joined by spaces, and a
+ * space always ends a word.
+ */
+class Segmenter {
+  private readonly known = new Map<string, string>()
+  words (value: string): string {
+    // a plain number is its own word, and numbers rarely repeat
+    if (PLAIN_NUMBER.test(value)) return value
+    if (value.length > 200) return segment(value)
+    let words = this.known.get(value)
+    if (words === undefined) {
+      words = segment(value)
+      if (this.known.size >= 100_000) this.known.clear()
+      this.known.set(value, words)
+    }
+    return words
+  }
+}
 
 export async function loadFile (db: Db, resourceId: string, path: string, o: LoadOptions): Promise<LoadResult> {
   const k = db.kysely
@@ -59,41 +93,51 @@ export async function loadFile (db: Db, resourceId: string, path: string, o: Loa
     let chunk: string[] = []
     let chunkSize = 0
     let rows = 0
+    // one chunk is copied while the next is parsed
+    let copying: Promise<void> = Promise.resolve()
     const flush = async () => {
+      await copying
       if (chunk.length === 0) return
-      await db.copyFrom(target, chunk.join(''))
+      const text = chunk.join('')
       chunk = []
       chunkSize = 0
-      o.onProgress?.(file.bytesRead(), file.size)
+      const read = file.bytesRead()
+      copying = db.copyFrom(target, text).then(() => o.onProgress?.(read, file.size))
+      // a failed COPY is awaited at the next flush; until then it must not count as unhandled
+      copying.catch(() => {})
     }
+    const possible = names.map(() => ANY_TYPE)
+    const seen = names.map(() => false)
+    const words = new Segmenter()
     for await (const row of file.rows) {
       if (row.values.length !== names.length) {
         throw new LoadError(`line ${row.line}: ${row.values.length} values where the header has ${names.length}`)
       }
-      const line = `${row.line},${row.values.map(csvValue).join(',')},${csvValue(segment(row.values.join(' ').slice(0, 100_000)))}\n`
+      const text: string[] = []
+      for (const [i, v] of row.values.entries()) {
+        if (v === '') continue
+        seen[i] = true
+        if (possible[i] !== 0) possible[i] = fits(v, possible[i])
+        text.push(words.words(v))
+      }
+      const line = `${row.line},${row.values.map(csvValue).join(',')},${csvValue(text.join(' ').slice(0, 100_000))}\n`
       chunk.push(line)
       chunkSize += line.length
       rows++
       if (chunkSize >= CHUNK) await flush()
     }
     await flush()
-    const fields = await swapIn(k, schema, resourceId, staging, await inferFields(k, schema, staging, names), o.siteUrl)
+    await copying
+    const inferred = names.map((id, i): DatastoreField => {
+      const j = INFERRED.findIndex((_, jj) => (possible[i] & (1 << jj)) !== 0)
+      return { id, type: seen[i] && j >= 0 ? INFERRED[j][0] : 'text' }
+    })
+    const fields = await swapIn(k, schema, resourceId, staging, inferred, o.siteUrl)
     o.onProgress?.(file.size, file.size)
     return { rows, fields, encoding: file.encoding, format: file.format }
   } finally {
     await sql`DROP TABLE IF EXISTS ${sql.id(schema, staging)}`.execute(k)
   }
-}
-
-/** Each column's type: the first of INFERRED every non-empty value matches, else text. */
-async function inferFields (k: Kysely<Database>, schema: string, staging: string, names: string[]): Promise<DatastoreField[]> {
-  if (names.length === 0) return []
-  const checks = names.flatMap((_, i) => INFERRED.map(([, re], j) => sql`bool_and(${sql.id(`c${i}`)} ~ ${re}) AS ${sql.id(`t${i}_${j}`)}`))
-  const { rows } = await sql<Record<string, boolean | null>>`SELECT ${sql.join(checks)} FROM ${sql.id(schema, staging)}`.execute(k)
-  return names.map((id, i) => {
-    const j = INFERRED.findIndex((_, jj) => rows[0][`t${i}_${jj}`] === true)
-    return { id, type: j < 0 ? 'text' : INFERRED[j][0] }
-  })
 }
 
 /**
@@ -107,6 +151,8 @@ async function swapIn (k: Kysely<Database>, schema: string, resourceId: string, 
   for (;;) {
     try {
       await k.transaction().execute(async (trx) => {
+        // the full-text index is built in one go below: room to sort it in memory
+        await sql`SET LOCAL maintenance_work_mem = '256MB'`.execute(trx)
         const cols = fields.map((f) => sql`${sql.id(f.id)} ${sql.raw(columnType(f.type))}`)
         await sql`CREATE TABLE ${sql.id(schema, fresh)} (_id integer GENERATED BY DEFAULT AS IDENTITY UNIQUE, _full_text tsvector${cols.length ? sql`, ${sql.join(cols)}` : sql``})`.execute(trx)
         const values: RawBuilder<unknown>[] = fields.map((f, i) => f.type === 'text' ? sql.id(`c${i}`) : sql`${sql.id(`c${i}`)}::${sql.raw(columnType(f.type))}`)

@@ -85,6 +85,9 @@ t.test('odd headers and values that only look like their type', async (t) => {
   t.same(r.fields.map((f) => f.id), ['id', 'column_2', 'x', 'x_2', 'a b', 'd'], 'valid, unique field names')
   t.equal(r.fields[5].type, 'text', 'a date PostgreSQL refuses keeps the column text')
   t.same((await app.search()).records[0].d, '2023-02-30')
+  const mixed = await loadFile(app.db, app.rid, file('mixed.csv', 'a,b,c,d\n1,1,,2024-01-01\n2024-01-01,,,2024-01-02 10:00\n3,2.5,,\n'), { siteUrl: 'http://test.opend' })
+  t.same(mixed.fields.map((f) => f.type), ['text', 'numeric', 'text', 'text'],
+    'a type every value fits, not the last one that fitted: an integer then a date is text; an empty column is text')
 })
 
 t.test('XLSX: the first sheet, numbers and dates as values', async (t) => {
