@@ -24,7 +24,10 @@
  *
  * datastore: datastore_search on generated tables (--datastore-rows,
  * 100,000 and 10,000,000 by default; bench/datastore.ts), each figure beside
- * the same query run directly.
+ * the same query run directly; then the largest table as records_format=csv
+ * against `psql \copy ... TO STDOUT` with the server's memory sampled, and
+ * `opend datastore load` of a generated CSV (--datastore-load-rows,
+ * 1,000,000) against `psql \copy ... FROM`.
  *
  * Then print the tables, write bench/results/latest.json (and the plans to
  * bench/results/search-plans.md), drop the databases and stop the children,
@@ -36,6 +39,7 @@
  *        --search-db NAME (generate into, and keep, this database: a second run reuses the catalog)
  *        --no-reindex (do not time `opend reindex`)
  *        --no-cache --datastore-rows N,M --datastore-db NAME --datastore-requests N (200)
+ *        --datastore-load-rows N (1000000) --no-export --no-load
  * Environment: DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres) is
  * only used to create and drop the benchmark databases.
  */
@@ -54,7 +58,7 @@ import { openDatabase } from '../src/db/factory.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 import { BULK_THRESHOLD, generate, generateBulk } from './generate.js'
 import { plansReport, runSearchScenario, searchReport, timeReindex } from './search.js'
-import { type DatastoreResults, datastoreReport, generateTables, runDatastoreScenario } from './datastore.js'
+import { type DatastoreResults, datastoreReport, generateTables, measureExport, measureLoad, runDatastoreScenario } from './datastore.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const SITE_URL = 'https://opend.bench.example'
@@ -84,6 +88,9 @@ const { values: flags } = parseArgs({
     'datastore-rows': { type: 'string', default: '100000,10000000' },
     'datastore-db': { type: 'string' },
     'datastore-requests': { type: 'string', default: '200' },
+    'datastore-load-rows': { type: 'string', default: '1000000' },
+    'no-export': { type: 'boolean', default: false },
+    'no-load': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false }
   }
 })
@@ -321,7 +328,7 @@ async function main () {
   if (flags.help) {
     process.stdout.write('usage: npm run bench -- [--scenario all|show|search|datastore] [--datasets N] [--search-datasets N] [--rounds N] [--duration S] [--warmup S]\n' +
       '                        [--connections N] [--sequential N] [--passes N] [--no-build] [--tsx] [--keep-db] [--search-db NAME] [--no-reindex] [--no-cache]\n' +
-      '                        [--datastore-rows N,M] [--datastore-db NAME] [--datastore-requests N]\n')
+      '                        [--datastore-rows N,M] [--datastore-db NAME] [--datastore-requests N] [--datastore-load-rows N] [--no-export] [--no-load]\n')
     return
   }
   const started = Date.now()
@@ -679,7 +686,8 @@ async function searchScenarioRun (admin: pg.Client, adminUrl: string) {
 
 /**
  * datastore_search on generated tables (--datastore-rows, 100,000 and
- * 10,000,000 by default; kept in --datastore-db NAME for the next run).
+ * 10,000,000 by default; kept in --datastore-db NAME for the next run), the
+ * largest table's CSV export and `opend datastore load`, each against psql.
  */
 async function datastoreScenarioRun (admin: pg.Client, adminUrl: string): Promise<DatastoreResults> {
   const { url } = await benchDatabase(admin, adminUrl, flags['datastore-db'])
@@ -689,13 +697,34 @@ async function datastoreScenarioRun (admin: pg.Client, adminUrl: string): Promis
   await migrateToLatest(migrating.kysely)
   await migrating.close()
   const settings = { databaseUrl: url, config, sizes: datastoreSizes, requests: positive('datastore-requests', flags['datastore-requests']), log }
+  const loadRows = positive('datastore-load-rows', flags['datastore-load-rows'])
   const tables = await generateTables(settings)
-  const opend = await startChild('opend', serveArgs, { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1' }, /listening on http:\/\/127\.0\.0\.1:(\d+)/)
+  const largest = tables.reduce((a, b) => (b.rows > a.rows ? b : a))
+  // the export asks for the whole largest table in one answer; limit is capped at OPEND_DATASTORE_ROWS_MAX (32,000 by default)
+  const rowsMax = String(Math.max(32000, largest.rows))
+  const opend = await startChild('opend', serveArgs, { ...process.env, ...env, OPEND_DATASTORE_ROWS_MAX: rowsMax, PORT: '0', HOST: '127.0.0.1' }, /listening on http:\/\/127\.0\.0\.1:(\d+)/)
+  let searched, exported
   try {
-    return await runDatastoreScenario({ ...settings, opendUrl: `http://127.0.0.1:${opend.port}`, tables })
+    const opendUrl = `http://127.0.0.1:${opend.port}`
+    searched = await runDatastoreScenario({ ...settings, opendUrl, tables })
+    exported = flags['no-export']
+      ? null
+      : await measureExport({ opendUrl, databaseUrl: url, serverPid: opend.proc.pid!, serverCpu: () => cpuSeconds(opend.proc.pid), table: largest, runs: opts.rounds, log })
   } finally {
     await opend.stop()
   }
+  // after the server has stopped, so the load has the machine to itself, as psql has
+  const loaded = flags['no-load']
+    ? null
+    : await measureLoad({
+      ...settings,
+      rows: loadRows,
+      runs: opts.rounds,
+      cli: flags.tsx ? ['--import', 'tsx', 'src/cli.ts'] : ['dist/src/cli.js'],
+      env: { ...process.env, ...env },
+      cwd: ROOT
+    })
+  return { ...searched, export: exported, load: loaded }
 }
 
 try {
