@@ -32,6 +32,7 @@ import { createToken } from '../src/db/queries/tokens.js'
 import { findUser, insertUser } from '../src/db/queries/users.js'
 import { datastoreSchema } from '../src/datastore/schema.js'
 import { segment, TS_CONFIG } from '../src/search/analyzer.js'
+import { segmentedTsquery } from '../src/datastore/search.js'
 import { type Latencies, latencies, sequentialHttp, sequentialSql } from './search.js'
 
 /** CKAN 2.10 on 100,000 rows, 2 cores (the issue): filter on an indexed column, and a text q, limit 100. */
@@ -203,11 +204,14 @@ export async function runDatastoreScenario (s: DatastoreSettings & { opendUrl: s
   await db.close()
   const measured: Measured[] = []
   try {
-    const run = async (label: string, paths: string[], sqls: { sql: string, parameters: unknown[] }[], bar: number | null) => {
+    // cold: every query is new to the server (the first 10 only warm up), so
+    // nothing it remembers between requests (src/datastore/search-memo.ts) applies
+    const run = async (label: string, paths: string[], sqls: { sql: string, parameters: unknown[] }[], bar: number | null, cold = false) => {
       await sequentialHttp(s.opendUrl, paths.slice(0, 10))
       await sequentialSql(pool, sqls.slice(0, 10) as never)
-      const http = latencies(await sequentialHttp(s.opendUrl, paths))
-      const direct = latencies(await sequentialSql(pool, sqls as never))
+      const from = cold ? 10 : 0
+      const http = latencies(await sequentialHttp(s.opendUrl, paths.slice(from)))
+      const direct = latencies(await sequentialSql(pool, sqls.slice(from) as never))
       measured.push({ label, http, sql: direct, bar })
       s.log(`datastore: ${label}: median ${http.median.toFixed(2)} ms (SQL ${direct.median.toFixed(2)})`)
     }
@@ -221,18 +225,34 @@ export async function runDatastoreScenario (s: DatastoreSettings & { opendUrl: s
       const filterSql = provinces.map((p) => ({ sql: page('WHERE "จังหวัด" = $1'), parameters: [p] }))
       if (t.rows <= 1_000_000) {
         await run(`${t.rows} rows: filter on an indexed column, limit 100`, filterPaths, filterSql, CKAN.filterMs / 3)
+        // each filter new: a list with a value no row has
+        const lists = Array.from({ length: n + 10 }, (_, i) => [PROVINCES[i % PROVINCES.length], `nomatch${i}`])
+        await run(`${t.rows} rows: filter on an indexed column, each filter new (cold), limit 100`,
+          lists.map((l) => path({ resource_id: t.resourceId, filters: JSON.stringify({ จังหวัด: l }), limit: '100' })),
+          lists.map((l) => ({ sql: page('WHERE "จังหวัด" = ANY($1::text[])'), parameters: [l] })), CKAN.filterMs / 3, true)
         const words = cycle(['ท่องเที่ยว', 'น้ำฝน', 'ไข้เลือดออก', 'อุบัติเหตุ', 'ข้าวเปลือก', 'ไฟฟ้า', 'ผู้สูงอายุ', 'งบประมาณ'])
         await run(`${t.rows} rows: text q, limit 100`, words.map((w) => path({ resource_id: t.resourceId, q: w, limit: '100' })),
           words.map((w) => ({
             sql: `SELECT (SELECT '[' || coalesce(string_agg(row_to_json(y)::text, ','), '') || ']' FROM (SELECT _id, id, "จังหวัด", "หัวข้อ", "ค่า", "วันที่", ts_rank(_full_text, q, 32) AS rank FROM ${table}, plainto_tsquery('${TS_CONFIG}', $1) q WHERE _full_text @@ q ORDER BY rank DESC, _id LIMIT 100) y) AS records, (SELECT count(*) FROM ${table} WHERE _full_text @@ plainto_tsquery('${TS_CONFIG}', $1)) AS total`,
             parameters: [segment(w)]
           })), CKAN.qMs / 3)
+        // the same searches made new each time by an alternative that matches nothing
+        const fresh = Array.from({ length: n + 10 }, (_, i) => `${words[i % words.length]} | nomatch${i}`)
+        await run(`${t.rows} rows: text q, each query new (cold), limit 100`, fresh.map((q) => path({ resource_id: t.resourceId, q, plain: 'false', limit: '100' })),
+          fresh.map((q) => ({
+            sql: `SELECT (SELECT '[' || coalesce(string_agg(row_to_json(y)::text, ','), '') || ']' FROM (SELECT _id, id, "จังหวัด", "หัวข้อ", "ค่า", "วันที่", ts_rank(_full_text, q, 32) AS rank FROM ${table}, to_tsquery('${TS_CONFIG}', $1) q WHERE _full_text @@ q ORDER BY rank DESC, _id LIMIT 100) y) AS records, (SELECT count(*) FROM ${table} WHERE _full_text @@ to_tsquery('${TS_CONFIG}', $1)) AS total`,
+            parameters: [segmentedTsquery(q)]
+          })), CKAN.qMs / 3, true)
       } else {
         await run(`${t.rows} rows: first page, limit 100`, cycle([path({ resource_id: t.resourceId, limit: '100' })]), cycle([{ sql: page(''), parameters: [] }]), BIG_BAR_MS)
         await run(`${t.rows} rows: offset 1,000,000, limit 100`, cycle([path({ resource_id: t.resourceId, limit: '100', offset: '1000000' })]),
           cycle([{ sql: `SELECT '[' || coalesce(string_agg(row_to_json(y)::text, ','), '') || ']' FROM (SELECT _id, id, "จังหวัด", "หัวข้อ", "ค่า", "วันที่" FROM ${table} ORDER BY _id LIMIT 100 OFFSET 1000000) y`, parameters: [] }]), BIG_BAR_MS)
         await run(`${t.rows} rows: filtered count (filter, limit 0)`, provinces.map((p) => path({ resource_id: t.resourceId, filters: JSON.stringify({ จังหวัด: p }), limit: '0' })),
           provinces.map((p) => ({ sql: `SELECT count(*) FROM ${table} WHERE "จังหวัด" = $1`, parameters: [p] })), BIG_BAR_MS)
+        // each filter new: a list with a value no row has
+        const lists = Array.from({ length: n + 10 }, (_, i) => [PROVINCES[i % PROVINCES.length], `nomatch${i}`])
+        await run(`${t.rows} rows: filtered count, each filter new (cold)`, lists.map((l) => path({ resource_id: t.resourceId, filters: JSON.stringify({ จังหวัด: l }), limit: '0' })),
+          lists.map((l) => ({ sql: `SELECT count(*) FROM ${table} WHERE "จังหวัด" = ANY($1::text[])`, parameters: [l] })), BIG_BAR_MS, true)
       }
     }
   } finally {
