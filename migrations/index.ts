@@ -4,10 +4,12 @@ import * as catalog from './20261127T120000-catalog.js'
 import * as search from './20261127T150000-search.js'
 import * as searchNarrow from './20261127T180000-search-narrow.js'
 import * as datastore from './20261127T190000-datastore.js'
+import * as datastoreLoadJobs from './20261128T120000-datastore-load-jobs.js'
 
 export const migrations: Record<string, Migration> = {
   '20261127T120000-catalog': catalog,
   '20261127T150000-search': search,
   '20261127T180000-search-narrow': searchNarrow,
-  '20261127T190000-datastore': datastore
+  '20261127T190000-datastore': datastore,
+  '20261128T120000-datastore-load-jobs': datastoreLoadJobs
 }

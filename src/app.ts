@@ -13,6 +13,8 @@ import authPlugin from './plugins/auth.js'
 import accessLog from './plugins/access-log.js'
 import packageCache from './plugins/package-cache.js'
 import datastoreDump from './plugins/datastore-dump.js'
+import datastoreLoader from './plugins/datastore-loader.js'
+import resourceDownload from './plugins/resource-download.js'
 import transport, { errorHandler, helpUrl } from './ckan/transport.js'
 import { asciiJson } from './ckan/json.js'
 import { buildOpenApi } from './openapi.js'
@@ -51,6 +53,8 @@ export async function app (fastify: FastifyInstance, opts: AppOptions): Promise<
   await fastify.register(accessLog)
   await fastify.register(packageCache, { enabled: config.packageCache })
   await fastify.register(datastoreDump, { config })
+  await fastify.register(datastoreLoader, { config })
+  await fastify.register(resourceDownload, { config })
 
   const document = buildOpenApi(ACTIONS)
   await fastify.register(swagger, { mode: 'static', specification: { document: document as never } })

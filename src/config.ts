@@ -26,7 +26,8 @@ export const EnvSchema = Type.Object({
   OPEND_DATASTORE_SQL: Type.Optional(Bool),
   OPEND_DATASTORE_SQL_TIMEOUT: Type.Integer({ minimum: 1, default: 15, description: 'Seconds a datastore_search_sql statement may run' }),
   OPEND_DATASTORE_ROWS_MAX: Type.Integer({ minimum: 1, default: 32000, description: 'The most rows datastore_search returns per call and datastore_search_sql returns in all (CKAN\'s ckan.datastore.search.rows_max)' }),
-  OPEND_SEARCH_CACHE_MATCHES: Type.Integer({ minimum: 0, default: 5000, description: 'Anonymous package_search answers matching at least this many datasets are kept in memory until a dataset changes' })
+  OPEND_SEARCH_CACHE_MATCHES: Type.Integer({ minimum: 0, default: 5000, description: 'Anonymous package_search answers matching at least this many datasets are kept in memory until a dataset changes' }),
+  OPEND_UPLOAD_MAX_MB: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 100, description: 'The largest file resource_create/resource_update accept as an upload, in MiB (CKAN\'s ckan.max_resource_size)' })
 })
 
 export type Env = Static<typeof EnvSchema>
@@ -60,6 +61,8 @@ export interface Config {
    */
   datastoreSql: boolean | null
   datastoreSqlTimeoutSeconds: number
+  /** the largest uploaded file accepted, in bytes (OPEND_UPLOAD_MAX_MB) */
+  uploadMaxBytes: number
 }
 
 export class ConfigError extends Error {}
@@ -108,6 +111,7 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     searchCacheMatches: e.OPEND_SEARCH_CACHE_MATCHES,
     datastoreRowsMax: e.OPEND_DATASTORE_ROWS_MAX,
     datastoreSql: e.OPEND_DATASTORE_SQL === undefined ? null : asBool(e.OPEND_DATASTORE_SQL, false),
-    datastoreSqlTimeoutSeconds: e.OPEND_DATASTORE_SQL_TIMEOUT
+    datastoreSqlTimeoutSeconds: e.OPEND_DATASTORE_SQL_TIMEOUT,
+    uploadMaxBytes: e.OPEND_UPLOAD_MAX_MB * 2 ** 20
   })
 }

@@ -79,7 +79,8 @@ export function buildOpenApi (actions: readonly Action<any>[]): Json {
         required: false,
         content: {
           'application/json': { schema: plain(a.params), ...(a.example ? { example: a.example } : {}) },
-          'application/x-www-form-urlencoded': { schema: plain(a.params) }
+          'application/x-www-form-urlencoded': { schema: plain(a.params) },
+          ...(a.acceptsUpload ? { 'multipart/form-data': { schema: withFile(plain(a.params)) } } : {})
         }
       }
     }
@@ -123,6 +124,15 @@ export function buildOpenApi (actions: readonly Action<any>[]): Json {
     },
     security: [{}, { ApiKeyHeader: [] }, { CkanApiKey: [] }, { Authorization: [] }, { ApiKeyQuery: [] }],
     paths: refify(paths)
+  }
+}
+
+/** The parameters as form fields, with `upload` as the file it is in a multipart body. */
+function withFile (params: Json): Json {
+  const properties = params.properties as Json
+  return {
+    ...params,
+    properties: { ...properties, upload: { type: 'string', format: 'binary', description: 'the file (at most OPEND_UPLOAD_MAX_MB); a CSV or XLSX file is then loaded into the DataStore in the background' } }
   }
 }
 

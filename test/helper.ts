@@ -5,7 +5,9 @@
  * through inject, as clients do.
  */
 import { randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { sql } from 'kysely'
 import { buildApp } from '../src/app.js'
@@ -83,7 +85,10 @@ export async function openTestDb (t: Tap): Promise<Db> {
 }
 
 export async function build (t: Tap, env: Record<string, string> = {}): Promise<TestApp> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', OPEND_SITE_URL: 'http://test.opend', ...env })
+  // uploaded files go under OPEND_DATA_DIR: a directory of the test's own, not the checkout's ./data
+  const dataDir = mkdtempSync(join(tmpdir(), 'opend-test-'))
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
+  const config = loadConfig({ LOG_LEVEL: 'silent', OPEND_SITE_URL: 'http://test.opend', OPEND_DATA_DIR: dataDir, ...env })
   const db = await openTestDb(t)
   const app = await buildApp(config, db, { closeDb: false })
   t.teardown(() => app.close())
@@ -133,3 +138,13 @@ export const get = (app: TestApp, action: string, query: Record<string, string>,
     url: `/api/3/action/${action}?${new URLSearchParams(query).toString()}`,
     headers: token ? { authorization: token } : {}
   })
+
+/** Thai text in TIS-620 (Windows-874): U+0E01-U+0E5B are the bytes 0xA1-0xFB. */
+export function tis620 (text: string): Buffer {
+  return Buffer.from([...text].map((c) => {
+    const cp = c.codePointAt(0)!
+    if (cp < 0x80) return cp
+    if (cp >= 0x0e01 && cp <= 0x0e5b) return cp - 0x0e00 + 0xa0
+    throw new Error(`not in TIS-620: ${c}`)
+  }))
+}

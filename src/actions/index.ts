@@ -8,6 +8,7 @@ import apiTokenList from './token/api-token-list.js'
 import apiTokenRevoke from './token/api-token-revoke.js'
 import currentPackageListWithResources from './package/current-package-list-with-resources.js'
 import datasetPurge from './package/dataset-purge.js'
+import datapusherStatus from './datastore/datapusher-status.js'
 import datastoreCreate from './datastore/datastore-create.js'
 import datastoreDelete from './datastore/datastore-delete.js'
 import datastoreInfo from './datastore/datastore-info.js'
@@ -56,6 +57,8 @@ import tagSearch from './tag/tag-search.js'
 import tagShow from './tag/tag-show.js'
 import userCreate from './user/user-create.js'
 import userShow from './user/user-show.js'
+import xloaderStatus from './datastore/xloader-status.js'
+import xloaderSubmit from './datastore/xloader-submit.js'
 import { helpShow } from './site/help-show.js'
 
 const list: Action<any>[] = [
@@ -63,6 +66,7 @@ const list: Action<any>[] = [
   apiTokenList,
   apiTokenRevoke,
   currentPackageListWithResources,
+  datapusherStatus,
   datasetPurge,
   datastoreCreate,
   datastoreDelete,
@@ -111,7 +115,9 @@ const list: Action<any>[] = [
   tagSearch,
   tagShow,
   userCreate,
-  userShow
+  userShow,
+  xloaderStatus,
+  xloaderSubmit
 ]
 list.push(helpShow(() => ACTIONS))
 list.sort((a, b) => (a.name < b.name ? -1 : 1))

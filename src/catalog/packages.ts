@@ -14,6 +14,7 @@ import { extractGdc, GDC_DATASET_FIELDS, GDC_DATASET_FIELD_NAMES, GDC_RESOURCE_F
 import { booleanValue, extraValue, nameErrors, optEmail, optText, optTimestamp, tagErrors } from './validators.js'
 import { idOrName } from '../db/queries/lookup.js'
 import { dropTablesOf } from '../datastore/tables.js'
+import { forgetUploads } from './uploads.js'
 
 /** Keys of the package dict that are not free-form: an extra may not reuse them. */
 const CORE_PACKAGE_FIELDS = new Set([
@@ -29,7 +30,8 @@ const CORE_RESOURCE_FIELDS = new Set([
   'state', 'position', 'datastore_active', 'upload', 'tracking_summary'
 ])
 
-const MIMETYPES: Record<string, string> = {
+/** Resource mimetypes guessed from a URL's extension, as CKAN's mimetypes.guess_type does for these. */
+export const MIMETYPES: Record<string, string> = {
   csv: 'text/csv',
   json: 'application/json',
   xml: 'application/xml',
@@ -74,7 +76,10 @@ export interface ResourceInput {
 
 /** Validate one resource dict; errors are collected into `errors`. */
 export function validateResource (input: Record<string, unknown>, requireGdc: boolean, errors: FieldErrors, isNew: boolean): ResourceInput {
-  const url = optText(input, 'url', errors) ?? ''
+  let url = optText(input, 'url', errors) ?? ''
+  // an upload's url is its file name; the download URL its dicts show comes
+  // back in package_update and resource_patch round trips (resource_dict_save)
+  if (input.url_type === 'upload') url = url.split('/').pop() ?? ''
   let format = optText(input, 'format', errors)
   // CKAN guesses an empty format from the URL on create, then cleans it
   if (!format && isNew && url) format = urlExtension(url)
@@ -391,7 +396,7 @@ function resourceRow (r: ResourceInput, packageId: string, position: number, now
 }
 
 /** Replace a package's resources with `resources` (by id where given); returns the new resources' ids in order. */
-export async function saveResources (db: Kysely<Database>, packageId: string, resources: ResourceInput[], now: Date): Promise<string[]> {
+export async function saveResources (db: Kysely<Database>, packageId: string, resources: ResourceInput[], now: Date, dataDir: string): Promise<string[]> {
   const existing = await db.selectFrom('resources').selectAll().where('package_id', '=', packageId).where('state', '=', 'active').execute()
   const byId = new Map(existing.map((r) => [r.id, r]))
   const kept = new Set<string>()
@@ -414,6 +419,7 @@ export async function saveResources (db: Kysely<Database>, packageId: string, re
   if (gone.length) {
     await db.updateTable('resources').set({ state: 'deleted', metadata_modified: now }).where('id', 'in', gone).execute()
     await dropTablesOf(db, gone)
+    await forgetUploads(db, dataDir, gone)
   }
   return ids
 }
@@ -456,7 +462,7 @@ export async function savePackage (db: Kysely<Database>, p: PackageInput, ctx: A
   const tags = await tagIds(db, p.tags)
   if (tags.length) await db.insertInto('package_tags').values(tags.map((tag_id) => ({ package_id: id, tag_id }))).execute()
   if (p.groups.length) await db.insertInto('package_groups').values(p.groups.map((group_id) => ({ package_id: id, group_id }))).execute()
-  await saveResources(db, id, p.resources, now)
+  await saveResources(db, id, p.resources, now, ctx.config.dataDir)
   // the renamed dataset's stored dict still carries the old name
   const dicts = await materializePackages(db, [id, ...renamed.map((r) => r.id)], ctx.config.siteUrl)
   return dicts.get(id)!

@@ -43,6 +43,12 @@ export interface Action<S extends TObject = TObject> {
   result: TSchema
   /** an example request body for OpenAPI */
   example?: Record<string, unknown>
+  /**
+   * takes a file as the multipart part `upload` (CKAN's resource uploads):
+   * the transport streams it to a temporary file and passes it as
+   * `params.upload`, an Upload (src/ckan/multipart.ts)
+   */
+  acceptsUpload?: boolean
   handler: (params: Static<S>, ctx: ActionContext) => Promise<unknown>
 }
 

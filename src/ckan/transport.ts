@@ -10,8 +10,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyError } from
 import type { Action, Caller } from './action.js'
 import { AuthorizationError, BadRequest, CkanError, ValidationError } from './errors.js'
 import { asciiJson, JsonStream, RawJson } from './json.js'
+import { MultipartBody, MultipartError, Upload, readMultipart } from './multipart.js'
 import { coerceParams } from './params.js'
 import type { Config } from '../config.js'
+import { incomingDir } from '../catalog/uploads.js'
 
 export const ACTION_PREFIXES = ['/api/3/action', '/api/action', '/get-ckan'] as const
 
@@ -43,6 +45,26 @@ export default fp(async function transport (app: FastifyInstance, opts: Transpor
   // CKAN's bare-string 400 rather than Fastify's own error shape.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => { done(null, body) })
+  // Multipart bodies are streamed instead, so that an uploaded file goes to
+  // disk as it arrives rather than through a 10 MB buffer.
+  app.addContentTypeParser('multipart/form-data', async (request: FastifyRequest, payload: AsyncIterable<Buffer>) => {
+    if (request.is404) return undefined
+    const name = (request.params as { name?: string }).name ?? ''
+    // for the help link of a refusal, and the access log
+    request.actionName = name
+    const action = registry.get(name)
+    if (!action) throw new BadRequest(`Action name not known: ${name}`)
+    return multipartBody(request, payload, action, config)
+  })
+  // a file the action did not keep is removed before the answer goes out (or once the client is gone)
+  const discardUpload = async (request: FastifyRequest) => {
+    if (request.body instanceof MultipartBody) await request.body.upload?.discard()
+  }
+  app.addHook('onSend', async (request, _reply, payload) => {
+    await discardUpload(request)
+    return payload
+  })
+  app.addHook('onRequestAbort', discardUpload)
 
   async function handle (request: FastifyRequest<{ Params: { name: string } }>, reply: FastifyReply) {
     const name = request.params.name
@@ -139,14 +161,10 @@ function queryString (request: FastifyRequest): string {
 /** CKAN's _get_request_data, in its order. */
 async function requestData (request: FastifyRequest, action: Action): Promise<Record<string, unknown>> {
   const contentType = String(request.headers['content-type'] ?? '').toLowerCase()
+  if (request.method === 'POST' && request.body instanceof MultipartBody) return multipartData(request.body)
   const body = request.body instanceof Buffer ? request.body : undefined
-  if (request.method === 'POST' && body && body.length > 0) {
-    if (contentType.startsWith('application/x-www-form-urlencoded')) {
-      return formData(decodeUtf8(body))
-    }
-    if (contentType.startsWith('multipart/form-data')) {
-      return multipartData(body, contentType)
-    }
+  if (request.method === 'POST' && body && body.length > 0 && contentType.startsWith('application/x-www-form-urlencoded')) {
+    return formData(decodeUtf8(body))
   }
   // A GET-able action takes the query string whenever there is one, even on
   // POST, where CKAN then ignores the JSON body.
@@ -206,21 +224,49 @@ function formData (text: string): Record<string, unknown> {
   return fromPairs(new URLSearchParams(text))
 }
 
-async function multipartData (body: Buffer, contentType: string): Promise<Record<string, unknown>> {
-  let form: FormData
+/** Text fields are held to the limit of any other body. */
+const FIELD_BYTES = 10 * 1024 * 1024
+
+/**
+ * A multipart body read by src/ckan/multipart.ts: CKAN's field name `upload`
+ * is the one file part accepted, by the actions that take it, up to
+ * OPEND_UPLOAD_MAX_MB. Refusals are CKAN's: a file too large is its
+ * Validation Error on `upload` (ResourceUpload.upload), never a 500.
+ */
+async function multipartBody (request: FastifyRequest, payload: AsyncIterable<Buffer>, action: Action, config: Config): Promise<MultipartBody> {
+  const fileBytes = action.acceptsUpload ? config.uploadMaxBytes : 0
+  const tooLarge = () => new ValidationError({ upload: ['File upload too large'] })
+  // a body announced larger than anything it may hold is refused before a byte is read
+  if (Number(request.headers['content-length']) > fileBytes + FIELD_BYTES) {
+    throw action.acceptsUpload ? tooLarge() : bodyTooLarge()
+  }
   try {
-    form = await new Response(body, { headers: { 'content-type': contentType } }).formData()
-  } catch {
-    throw new BadRequest('JSON Error: Error decoding multipart form data')
+    return await readMultipart(payload, String(request.headers['content-type']), {
+      tmpDir: incomingDir(config.dataDir), fileField: action.acceptsUpload ? 'upload' : null, fieldBytes: FIELD_BYTES, fileBytes
+    })
+  } catch (err) {
+    if (!(err instanceof MultipartError)) throw err
+    switch (err.reason) {
+      case 'malformed': throw new BadRequest('JSON Error: Error decoding multipart form data')
+      case 'fields too large': throw bodyTooLarge()
+      case 'file too large': throw tooLarge()
+      case 'file refused': throw new ValidationError({
+        [err.field]: [action.acceptsUpload ? 'One file is accepted, as "upload"' : `${action.name} does not accept file uploads`]
+      })
+    }
   }
-  const pairs: [string, string][] = []
-  for (const [k, v] of form.entries()) {
-    // File uploads into the DataStore are a separate capability (the DataStore
-    // issue); until then a file part is refused rather than silently dropped.
-    if (typeof v !== 'string') throw new ValidationError({ [k]: ['File uploads are not supported by this server'] })
-    pairs.push([k, v])
-  }
-  return fromPairs(pairs)
+}
+
+/** Fastify's own answer to an oversized body (413, a bare string). */
+function bodyTooLarge (): Error {
+  return Object.assign(new Error('Request body is too large'), { statusCode: 413 })
+}
+
+function multipartData (body: MultipartBody): Record<string, unknown> {
+  const data = fromPairs(body.fields)
+  // CKAN adds uploaded files to the data dict under their field names
+  if (body.upload) data.upload = body.upload
+  return data
 }
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
@@ -240,6 +286,8 @@ function sanitize (data: Record<string, unknown>): Record<string, unknown> {
   }
   const walk = (v: unknown, depth: number, key: string): unknown => {
     if (depth > MAX_DEPTH) throw new BadRequest(`JSON Error: Request data is nested more than ${MAX_DEPTH} levels deep`)
+    // the uploaded file stays the instance the action recognises
+    if (v instanceof Upload) return v
     if (typeof v === 'string') {
       if (v.includes('\u0000')) throw new BadRequest(`JSON Error: Null character in the value of "${key}"`)
       return v.replace(LONE_SURROGATE, '\ufffd')

@@ -8,7 +8,7 @@
 import { createReadStream } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { extname } from 'node:path'
-import { Transform } from 'node:stream'
+import { type Readable, Transform } from 'node:stream'
 import { parse } from 'csv-parse'
 import ExcelJS from 'exceljs'
 
@@ -86,7 +86,7 @@ export async function openRows (path: string, encoding?: string): Promise<Opened
   }
 }
 
-async function * csvRows (source: NodeJS.ReadableStream, encoding: string, sample: Buffer): AsyncGenerator<FileRow> {
+async function * csvRows (source: Readable, encoding: string, sample: Buffer): AsyncGenerator<FileRow> {
   const head = new TextDecoder(encoding).decode(sample).replace(/^\uFEFF/, '').split(/\r?\n/)[0]
   // a row of the wrong length is reported by the loader, the same for CSV and XLSX
   const parser = parse({ delimiter: detectDelimiter(head), bom: true, skip_empty_lines: true, relax_column_count: true, info: true })
@@ -98,6 +98,9 @@ async function * csvRows (source: NodeJS.ReadableStream, encoding: string, sampl
   } catch (err) {
     const e = err as { message: string, lines?: number }
     throw new LoadError(`line ${e.lines ?? '?'}: ${e.message}`)
+  } finally {
+    // a load stopped early (a malformed row) would leave the paused file open for good
+    source.destroy()
   }
 }
 
@@ -118,7 +121,15 @@ function cellText (v: ExcelJS.CellValue): string {
   return String(v)
 }
 
-async function * xlsxRows (source: NodeJS.ReadableStream): AsyncGenerator<FileRow> {
+async function * xlsxRows (source: Readable): AsyncGenerator<FileRow> {
+  try {
+    yield * sheetRows(source)
+  } finally {
+    source.destroy()
+  }
+}
+
+async function * sheetRows (source: Readable): AsyncGenerator<FileRow> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(source as never, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache' })
   // the first worksheet only, as xloader loads it
   const sheets = reader[Symbol.asyncIterator]()

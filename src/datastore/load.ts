@@ -27,6 +27,8 @@ export interface LoadOptions {
   encoding?: string
   siteUrl: string
   onProgress?: (done: number, total: number) => void
+  /** stops the load before the swap (the server closing); the previous table stays */
+  signal?: AbortSignal
 }
 
 export interface LoadResult { rows: number, fields: DatastoreField[], encoding: string | null, format: string }
@@ -110,6 +112,7 @@ export async function loadFile (db: Db, resourceId: string, path: string, o: Loa
     const seen = names.map(() => false)
     const words = new Segmenter()
     for await (const row of file.rows) {
+      o.signal?.throwIfAborted()
       if (row.values.length !== names.length) {
         throw new LoadError(`line ${row.line}: ${row.values.length} values where the header has ${names.length}`)
       }
@@ -128,6 +131,7 @@ export async function loadFile (db: Db, resourceId: string, path: string, o: Loa
     }
     await flush()
     await copying
+    o.signal?.throwIfAborted()
     const inferred = names.map((id, i): DatastoreField => {
       const j = INFERRED.findIndex((_, jj) => (possible[i] & (1 << jj)) !== 0)
       return { id, type: seen[i] && j >= 0 ? INFERRED[j][0] : 'text' }

@@ -175,6 +175,26 @@ export interface DatastoreAliasTable {
   resource_id: string
 }
 
+export type LoadJobStatus = 'pending' | 'running' | 'complete' | 'error'
+
+/** A line of a load job's log, as xloader_status shows it. */
+export interface LoadJobLog { timestamp: string, level: 'INFO' | 'ERROR', message: string }
+
+export interface DatastoreLoadJobTable {
+  id: string
+  resource_id: string
+  status: LoadJobStatus
+  worker: string
+  file_name: string
+  error: string | null
+  row_count: number | null
+  logs: GenJson<LoadJobLog[]>
+  created: GenTimestamp
+  started: Timestamp | null
+  finished: Timestamp | null
+  last_updated: GenTimestamp
+}
+
 export interface SearchMetaTable {
   key: string
   value: string
@@ -196,6 +216,7 @@ export interface Database {
   search_meta: SearchMetaTable
   datastore_tables: DatastoreTableTable
   datastore_aliases: DatastoreAliasTable
+  datastore_load_jobs: DatastoreLoadJobTable
 }
 
 export type User = Selectable<UserTable>

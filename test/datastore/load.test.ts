@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import ExcelJS from 'exceljs'
 import { loadFile } from '../../src/datastore/load.js'
-import { build, ok } from '../helper.js'
+import { build, ok, tis620 } from '../helper.js'
 import { cliSandbox } from '../cli-runner.js'
 
 t.setTimeout(300_000)
@@ -19,16 +19,6 @@ const file = (name: string, data: string | Buffer) => {
   const path = join(dir, name)
   writeFileSync(path, data)
   return path
-}
-
-/** Thai text in TIS-620 (Windows-874): U+0E01-U+0E5B are the bytes 0xA1-0xFB. */
-function tis620 (text: string): Buffer {
-  return Buffer.from([...text].map((c) => {
-    const cp = c.codePointAt(0)!
-    if (cp < 0x80) return cp
-    if (cp >= 0x0e01 && cp <= 0x0e5b) return cp - 0x0e00 + 0xa0
-    throw new Error(`not in TIS-620: ${c}`)
-  }))
 }
 
 const CSV = 'ปี,จังหวัด,จำนวน,อัตรา,วันที่,หมายเหตุ\n' +

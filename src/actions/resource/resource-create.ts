@@ -21,13 +21,20 @@ export const ResourceParams = Type.Object({
   cache_url: P.string(),
   cache_last_updated: P.string(),
   created: P.string(),
-  last_modified: P.string()
+  last_modified: P.string(),
+  upload: P.any({ description: 'a file: a multipart/form-data part (anything else is ignored, as CKAN ignores it)' })
 }, { additionalProperties: true, description: 'other keys (and Thai GDC resource fields) are kept as resource extras' })
 
 export default defineAction({
   name: 'resource_create',
   sideEffectFree: false,
-  help: 'Add a resource to a dataset. Keys other than the core resource fields are stored as extras and returned at the top level.',
+  acceptsUpload: true,
+  help: `Add a resource to a dataset. Keys other than the core resource fields are stored as extras and returned at the top level.
+
+A file sent as the multipart/form-data part \`upload\` (up to OPEND_UPLOAD_MAX_MB) becomes the
+resource's file, served at its download URL: url is then the file's name, url_type "upload",
+size the file's, and the format and mimetype are guessed from the name when not given. A CSV
+or XLSX file is then loaded into the DataStore in the background (see xloader_status).`,
   params: Type.Object({ package_id: P.string({ required: true, description: 'the dataset id or name' }), ...ResourceParams.properties }, { additionalProperties: true }),
   result: ResourceSchema,
   example: { package_id: 'adresit', name: 'ข้อมูลปี 2566', url: 'https://example.go.th/2566.csv', format: 'CSV' },

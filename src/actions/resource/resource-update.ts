@@ -8,7 +8,12 @@ import { ResourceParams } from './resource-create.js'
 export default defineAction({
   name: 'resource_update',
   sideEffectFree: false,
-  help: 'Replace a resource\'s fields: fields not sent are cleared (use resource_patch to keep them).',
+  acceptsUpload: true,
+  help: `Replace a resource's fields: fields not sent are cleared (use resource_patch to keep them).
+
+A multipart/form-data part \`upload\` replaces the resource's file (a CSV or XLSX file is loaded
+into the DataStore again, in the background); a resource that was an upload and is sent without
+url_type "upload" becomes a link and its file is removed.`,
   params: Type.Object({ id: P.string({ required: true }), ...ResourceParams.properties }, { additionalProperties: true }),
   result: ResourceSchema,
   example: { id: '0753ab8a-95bd-4354-913a-58da0464baf5', name: 'Meta Data', url: 'https://example.go.th/meta.csv' },
