@@ -287,13 +287,15 @@ async function psql (url: string, command: string, discard: boolean): Promise<{ 
       stdio: ['ignore', devnull ?? 'pipe', 'pipe'],
       env: { ...process.env, PGOPTIONS: '-c jit=off' }
     })
-    let stdout = ''
+    // bytes kept whole and decoded at the end: a Thai character may be split between two reads
+    const out: Buffer[] = []
     let stderr = ''
-    proc.stdout?.on('data', (d: Buffer) => { stdout += d.toString() })
+    proc.stdout?.on('data', (d: Buffer) => out.push(d))
     proc.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000) })
-    const [code] = await once(proc, 'exit') as [number | null]
+    // 'close', not 'exit': the output may still be in the pipe when the process exits
+    const [code] = await once(proc, 'close') as [number | null]
     if (code !== 0) throw new Error(`psql exited with ${code}: ${stderr}`)
-    return { seconds: (performance.now() - t0) / 1000, stdout }
+    return { seconds: (performance.now() - t0) / 1000, stdout: Buffer.concat(out).toString('utf8') }
   } finally {
     if (devnull !== null) closeSync(devnull)
   }
