@@ -16,7 +16,7 @@ export async function capacityIn (db: Kysely<Database>, userId: string, groupId:
   return (row?.capacity as Capacity | undefined) ?? null
 }
 
-interface PackageOwnership { state: string, private: boolean, owner_org: string | null, creator_user_id: string | null }
+export interface PackageOwnership { state: string, private: boolean, owner_org: string | null, creator_user_id: string | null }
 
 /** CKAN's permission labels, resolved for one package. */
 export async function canReadPackage (db: Kysely<Database>, user: Caller | null, pkg: PackageOwnership): Promise<boolean> {

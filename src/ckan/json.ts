@@ -70,9 +70,34 @@ ASCII_ESCAPE.fill(1, 0, 0x20)
 ASCII_ESCAPE[0x7f] = 1
 for (const [c, e] of [['"', '"'], ['\\', '\\'], ['\n', 'n'], ['\r', 'r'], ['\t', 't'], ['\b', 'b'], ['\f', 'f']]) ASCII_ESCAPE[c.charCodeAt(0)] = e.charCodeAt(0)
 
+/**
+ * The escaped length of the bytes, so that the output is allocated at its
+ * size: allocating for the worst case (six times the input) made a whole
+ * table's export churn through gigabytes of buffers, and the garbage
+ * collections they set off cost more than the escaping.
+ */
+function escapedLength (b: Buffer): number {
+  let n = 0
+  for (let i = 0; i < b.length;) {
+    const c = b[i]
+    if (c < 0x80) {
+      const e = ASCII_ESCAPE[c]
+      n += e === 0 ? 1 : e === 1 ? 6 : 2
+      i++
+    } else if (c < 0xc0) {
+      n += 6
+      i++
+    } else {
+      const len = sequenceLength(c)
+      n += len === 4 ? 12 : 6
+      i += len
+    }
+  }
+  return n
+}
+
 function escapeUtf8 (b: Buffer): Buffer {
-  // the longest output: every byte a \u00XX
-  const out = Buffer.allocUnsafe(b.length * 6)
+  const out = Buffer.allocUnsafe(escapedLength(b))
   let j = 0
   const unit = (u: number) => {
     out[j] = 0x5c
@@ -111,7 +136,7 @@ function escapeUtf8 (b: Buffer): Buffer {
       i += 4
     }
   }
-  return out.subarray(0, j)
+  return out
 }
 
 /**

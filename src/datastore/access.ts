@@ -9,14 +9,9 @@ import { AuthorizationError, NotFoundError, ValidationError } from '../ckan/erro
 import { canEditPackage, canReadPackage, who } from '../catalog/authz.js'
 import { type TableMeta, findTable } from './tables.js'
 
-async function packageOf (ctx: ActionContext, meta: TableMeta) {
-  return ctx.db.selectFrom('packages').select(['id', 'state', 'private', 'owner_org', 'creator_user_id'])
-    .where('id', '=', meta.packageId).executeTakeFirstOrThrow()
-}
-
 /** May the caller read the table's dataset (CKAN's resource_show rule)? */
 export async function canReadTable (ctx: ActionContext, meta: TableMeta): Promise<boolean> {
-  return canReadPackage(ctx.db, ctx.user, await packageOf(ctx, meta))
+  return canReadPackage(ctx.db, ctx.user, meta.owner)
 }
 
 /** The table a read names (resource id or alias), if the caller may read its dataset. */
@@ -31,7 +26,7 @@ export async function readableTable (ctx: ActionContext, id: string, missing = `
 export async function writableTable (ctx: ActionContext, id: string, force: boolean): Promise<TableMeta> {
   const meta = await findTable(ctx.db, id)
   if (!meta) throw new NotFoundError(`Resource "${id}" was not found.`)
-  if (!(await canEditPackage(ctx.db, ctx.user, await packageOf(ctx, meta)))) {
+  if (!(await canEditPackage(ctx.db, ctx.user, meta.owner))) {
     throw new AuthorizationError(`User ${who(ctx.user)} not authorized to update resource ${meta.resourceId}`)
   }
   await checkForce(ctx, meta.resourceId, force)

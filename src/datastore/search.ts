@@ -160,6 +160,10 @@ export async function searchTable (db: Kysely<Database>, copyTo: CopyTo | undefi
     columns = [...available.values()]
   }
 
+  // A rank the page selects is sorted by its output column: its own
+  // expression again would be a second ts_rank per match (its query's
+  // parameters are new ones, so PostgreSQL cannot see the two are the same)
+  const ranked = (c: Column) => ranks.includes(c) && columns.includes(c)
   const order: RawBuilder<unknown>[] = []
   for (const clause of o.sort ?? []) {
     const m = SORT.exec(clause.trim())
@@ -170,10 +174,10 @@ export async function searchTable (db: Kysely<Database>, copyTo: CopyTo | undefi
     const dir = m[3]?.toLowerCase() === 'desc' ? sql`DESC` : sql`ASC`
     const nulls = m[5] ? (m[5].toLowerCase() === 'first' ? sql` NULLS FIRST` : sql` NULLS LAST`) : sql``
     // DISTINCT sorts only by what it selects: a sort on a column outside `fields` is refused by PostgreSQL
-    order.push(o.distinct ? sql`${sql.id(c.id)} ${dir}${nulls}` : sql`${c.expr} ${dir}${nulls}`)
+    order.push(o.distinct || ranked(c) ? sql`${sql.id(c.id)} ${dir}${nulls}` : sql`${c.expr} ${dir}${nulls}`)
   }
   const idOrder = order.length === 0 && !o.distinct && ranks.length === 0
-  if (order.length === 0 && !o.distinct) order.push(ranks.length ? sql`${ranks[0].expr} DESC, _id` : sql`_id`)
+  if (order.length === 0 && !o.distinct) order.push(ranks.length ? sql`${ranked(ranks[0]) ? sql.id(ranks[0].id) : ranks[0].expr} DESC, _id` : sql`_id`)
 
   const table = sql.id(meta.schema, meta.resourceId)
   const cond = where.length ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``

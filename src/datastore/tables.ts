@@ -10,6 +10,7 @@
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { Database, DatastoreField } from '../db/database.js'
+import type { PackageOwnership } from '../catalog/authz.js'
 import { TS_CONFIG, segment } from '../search/analyzer.js'
 import { DATASTORE_SCHEMA, columnType, datastoreSchema, isTextType } from './schema.js'
 
@@ -18,8 +19,10 @@ export interface TableMeta {
   fields: DatastoreField[]
   primaryKey: string[]
   aliases: string[]
-  /** the resource's dataset, for permission checks */
+  /** the resource's dataset */
   packageId: string
+  /** what permission checks need of that dataset, read with the table's entry */
+  owner: PackageOwnership
   /** the table's rows, kept exact by every write (datastore_tables.row_count) */
   rowCount: number
   /** the DataStore schema the table is in (schema.ts) */
@@ -30,15 +33,26 @@ export interface TableMeta {
 
 /** A resource's DataStore table, found by resource id or alias. */
 export async function findTable (db: Kysely<Database>, idOrAlias: string): Promise<TableMeta | undefined> {
-  const row = await db.selectFrom('datastore_tables as t').innerJoin('resources as r', 'r.id', 't.resource_id')
+  const row = await db.selectFrom('datastore_tables as t').innerJoin('resources as r', 'r.id', 't.resource_id').innerJoin('packages as p', 'p.id', 'r.package_id')
     .select(['t.resource_id', 't.fields', 't.primary_key', 't.row_count', 'r.package_id', DATASTORE_SCHEMA.as('schema'), sql<string>`t.modified::text`.as('version')])
+    .select(['p.state', 'p.private', 'p.owner_org', 'p.creator_user_id'])
     .select((eb) => eb.fn.coalesce(
       sql<string[]>`(SELECT array_agg(a.name ORDER BY a.name) FROM datastore_aliases a WHERE a.resource_id = t.resource_id)`, sql<string[]>`'{}'::text[]`).as('aliases'))
     .where('r.state', '=', 'active')
     .where((eb) => eb.or([eb('t.resource_id', '=', idOrAlias), eb('t.resource_id', '=', eb.selectFrom('datastore_aliases').select('resource_id').where('name', '=', idOrAlias))]))
     .executeTakeFirst()
   if (!row) return undefined
-  return { resourceId: row.resource_id, fields: row.fields, primaryKey: row.primary_key, aliases: row.aliases, packageId: row.package_id, rowCount: Number(row.row_count), schema: row.schema, version: row.version }
+  return {
+    resourceId: row.resource_id,
+    fields: row.fields,
+    primaryKey: row.primary_key,
+    aliases: row.aliases,
+    packageId: row.package_id,
+    rowCount: Number(row.row_count),
+    schema: row.schema,
+    version: row.version,
+    owner: { state: row.state, private: row.private, owner_org: row.owner_org, creator_user_id: row.creator_user_id }
+  }
 }
 
 /** `"schema"."name"` for a table or alias in the DataStore schema. */
