@@ -8,7 +8,7 @@
  * file system, so keeping one is a rename.
  */
 import { createHash } from 'node:crypto'
-import { copyFile, mkdir, rename, rm } from 'node:fs/promises'
+import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import type { Kysely } from 'kysely'
 import { Upload } from '../ckan/multipart.js'
@@ -94,6 +94,32 @@ export async function storeUpload (dataDir: string, resourceId: string, upload: 
     await rename(`${path}~`, path)
     await upload.discard()
   }
+}
+
+/**
+ * Remove files a request left in the incoming directory when its process
+ * died mid-upload. Only old ones: other processes sharing the directory
+ * may be receiving files right now, and no request lasts this long.
+ */
+export async function sweepIncoming (dataDir: string, olderThanMs: number): Promise<number> {
+  const dir = incomingDir(dataDir)
+  let names: string[]
+  try {
+    names = await readdir(dir)
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') return 0
+    throw err
+  }
+  let removed = 0
+  for (const name of names) {
+    const path = join(dir, name)
+    const info = await stat(path).catch(() => null)
+    // gone meanwhile: another process swept it, or its request kept it
+    if (info === null || Date.now() - info.mtimeMs <= olderThanMs) continue
+    await rm(path, { force: true })
+    removed++
+  }
+  return removed
 }
 
 /** Remove resources' stored files; resources without one are fine. */

@@ -13,7 +13,7 @@ import { asciiJson, JsonStream, RawJson } from './json.js'
 import { MultipartBody, MultipartError, Upload, readMultipart } from './multipart.js'
 import { coerceParams } from './params.js'
 import type { Config } from '../config.js'
-import { incomingDir } from '../catalog/uploads.js'
+import { incomingDir, sweepIncoming } from '../catalog/uploads.js'
 
 export const ACTION_PREFIXES = ['/api/3/action', '/api/action', '/get-ckan'] as const
 
@@ -30,6 +30,8 @@ declare module 'fastify' {
 }
 
 const MAX_DEPTH = 64
+/** An incoming file this old belongs to no running request (requestTimeout is 2 minutes). */
+const INCOMING_MAX_AGE_MS = 24 * 3600_000
 const JSONP_NAME = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/
 const JSON_CT = 'application/json;charset=utf-8'
 
@@ -65,6 +67,11 @@ export default fp(async function transport (app: FastifyInstance, opts: Transpor
     return payload
   })
   app.addHook('onRequestAbort', discardUpload)
+  // and what a process that died mid-upload left there goes at the next start
+  app.addHook('onListen', async () => {
+    const removed = await sweepIncoming(config.dataDir, INCOMING_MAX_AGE_MS)
+    if (removed > 0) app.log.info({ removed }, 'removed files left by interrupted uploads')
+  })
 
   async function handle (request: FastifyRequest<{ Params: { name: string } }>, reply: FastifyReply) {
     const name = request.params.name

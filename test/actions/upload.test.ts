@@ -4,14 +4,14 @@
  * download URL that serves them back, and the background load of CSV and
  * XLSX files into the DataStore followed through xloader_status.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import Value from 'typebox/value'
 import ExcelJS from 'exceljs'
 import { sql } from 'kysely'
 import { buildApp } from '../../src/app.js'
-import { mungeFilename, uploadPath } from '../../src/catalog/uploads.js'
+import { incomingDir, mungeFilename, uploadPath } from '../../src/catalog/uploads.js'
 import { readMultipart } from '../../src/ckan/multipart.js'
 import { INTERRUPTED } from '../../src/datastore/load-jobs.js'
 import { LoadStatusSchema } from '../../src/actions/datastore/xloader-status.js'
@@ -312,4 +312,18 @@ t.test('closing the app while a load runs, and jobs left behind by a stopped pro
   const after = async () => app.db.kysely.selectFrom('datastore_load_jobs').select(['status', 'error']).where('id', '=', job.id).executeTakeFirstOrThrow()
   for (let i = 0; i < 100 && (await after()).status === 'running'; i++) await sleep(20)
   t.same(await after(), { status: 'error', error: INTERRUPTED })
+})
+
+t.test('files left in the incoming directory by an interrupted upload are swept at the next start', async (t) => {
+  const app = await build(t)
+  const dir = incomingDir(app.config.dataDir)
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(join(dir, 'stale'), 'left by a process that died')
+  const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000)
+  utimesSync(join(dir, 'stale'), twoDaysAgo, twoDaysAgo)
+  writeFileSync(join(dir, 'fresh'), 'an upload in progress in another process')
+  await app.app.listen({ port: 0, host: '127.0.0.1' })
+  // Fastify runs onListen hooks once listening, without holding listen() back
+  for (let i = 0; i < 100 && existsSync(join(dir, 'stale')); i++) await sleep(20)
+  t.same(readdirSync(dir), ['fresh'], 'the old file goes, a recent one stays')
 })
