@@ -226,7 +226,8 @@ export async function searchTable (db: Kysely<Database>, copyTo: CopyTo | undefi
     const names = sql.join(columns.map((c) => sql.id(c.id)))
     if (o.recordsFormat === 'csv' || o.recordsFormat === 'tsv' || o.recordsFormat === 'lines') {
       if (!copyTo) throw new Error('CSV records need the database\'s COPY (Db.copyTo)')
-      counted(o.includeTotal && !useEstimate ? (await sql<{ total: string }>`SELECT ${total} AS total`.execute(db)).rows[0].total : null)
+      // COPY answers rows only: a count not already known is its own statement
+      counted(known === undefined ? (await sql<{ total: string }>`SELECT ${total} AS total`.execute(db)).rows[0].total : known === null ? null : String(known))
       const rows = idOrder ? sql`SELECT ${names} FROM (${page}) p ORDER BY _cursor` : page
       answer.records = o.recordsFormat === 'lines'
         // A JSON text never holds a raw control character, so CSV with
@@ -244,15 +245,15 @@ export async function searchTable (db: Kysely<Database>, copyTo: CopyTo | undefi
       counted(row.total)
     } else {
       const records = sql<string>`(SELECT ${recordsOf(o.recordsFormat)} FROM (${page}) y)`
-      const ranked = ranks.length > 0 ? records.compile(db) : null
-      const kept = ranked ? memo.page(ranked) : undefined
+      const rankedPage = ranks.length > 0 ? records.compile(db) : null
+      const kept = rankedPage ? memo.page(rankedPage) : undefined
       if (kept !== undefined && known !== undefined) {
         answer.records = kept
         counted(known === null ? null : String(known))
       } else {
         const { rows: [row] } = await sql<{ records: string, total: string | null }>`SELECT ${records} AS records, ${total} AS total`.execute(db)
         answer.records = row.records
-        if (ranked) memo.setPage(ranked, row.records)
+        if (rankedPage) memo.setPage(rankedPage, row.records)
         counted(row.total)
       }
     }

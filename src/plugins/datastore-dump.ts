@@ -13,6 +13,7 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { Config } from '../config.js'
 import { ValidationError } from '../ckan/errors.js'
+import { ParamError, coerce } from '../ckan/params.js'
 import { canReadTable } from '../datastore/access.js'
 import { listParam } from '../datastore/fields.js'
 import { type DatastoreAnswer, searchTable } from '../datastore/search.js'
@@ -41,13 +42,16 @@ function dumpParams (query: Record<string, unknown>) {
     const v = query[name]
     return Array.isArray(v) ? String(v[v.length - 1]) : v === undefined ? undefined : String(v)
   }
-  const integer = (name: string): number | undefined => {
+  const natural = (name: string): number | undefined => {
     const v = one(name)
     if (v === undefined) return undefined
-    const n = Number(v)
-    if (v.trim() === '' || !Number.isSafeInteger(n)) problems.push(`${name}: Invalid integer`)
-    else if (n < 0) problems.push(`${name}: Must be a natural number`)
-    return n
+    try {
+      return coerce('natural', v) as number
+    } catch (err) {
+      if (!(err instanceof ParamError)) throw err
+      problems.push(`${name}: ${err.messages.join(' ')}`)
+      return undefined
+    }
   }
   const boolean = (name: string): boolean | undefined => {
     const v = one(name)?.toLowerCase()
@@ -60,8 +64,8 @@ function dumpParams (query: Record<string, unknown>) {
   const format = one('format') ?? 'csv'
   if (!Object.hasOwn(FORMATS, format)) problems.push(`format: Value must be one of ${Object.keys(FORMATS).join(', ')}`)
   const parsed = {
-    offset: integer('offset') ?? 0,
-    limit: integer('limit'),
+    offset: natural('offset') ?? 0,
+    limit: natural('limit'),
     format: format as Format,
     bom: boolean('bom') ?? false,
     distinct: boolean('distinct') ?? false,
