@@ -109,7 +109,7 @@ async function withActions<T> (s: DatastoreSettings, fn: (call: Call, k: Kysely<
   try {
     const k = db.kysely
     const admin = await findUser(k, 'bench-admin') ?? await insertUser(k, { name: 'bench-admin', sysadmin: true, email: 'bench@example.org' })
-    const { token } = await createToken(k, admin.id, 'bench')
+    const { token } = await createToken(k, admin.id, { name: 'bench' })
     const call: Call = async (name, body) => {
       const res = await app.inject({ method: 'POST', url: `/api/3/action/${name}`, payload: body, headers: { authorization: token } })
       const json = JSON.parse(res.body) as { success: boolean, result: any }

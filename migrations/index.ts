@@ -5,11 +5,13 @@ import * as search from './20261127T150000-search.js'
 import * as searchNarrow from './20261127T180000-search-narrow.js'
 import * as datastore from './20261127T190000-datastore.js'
 import * as datastoreLoadJobs from './20261128T120000-datastore-load-jobs.js'
+import * as apiKeys from './20261129T120000-api-keys.js'
 
 export const migrations: Record<string, Migration> = {
   '20261127T120000-catalog': catalog,
   '20261127T150000-search': search,
   '20261127T180000-search-narrow': searchNarrow,
   '20261127T190000-datastore': datastore,
-  '20261128T120000-datastore-load-jobs': datastoreLoadJobs
+  '20261128T120000-datastore-load-jobs': datastoreLoadJobs,
+  '20261129T120000-api-keys': apiKeys
 }

@@ -2,8 +2,10 @@
  * Configuration: read from the environment once, validated against one TypeBox
  * schema, frozen. Nothing else in opend reads process.env.
  */
+import { readFileSync } from 'node:fs'
 import Type, { type Static } from 'typebox'
 import Value from 'typebox/value'
+import { parseTiers, TierConfigError, type Tiers } from './limits/tiers.js'
 
 const Bool = Type.Union([Type.Boolean(), Type.Literal('true'), Type.Literal('false'), Type.Literal('1'), Type.Literal('0')])
 
@@ -18,7 +20,13 @@ export const EnvSchema = Type.Object({
   OPEND_SITE_DESCRIPTION: Type.String({ default: '' }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
   OPEND_REQUIRE_API_KEY: Type.Optional(Bool),
-  OPEND_RATE_LIMITS: Type.Optional(Type.String()),
+  OPEND_RATE_LIMITS: Type.Optional(Type.String({ description: 'Rate-limit tiers as JSON in Kong\'s vocabulary, e.g. {"anonymous":{"minute":60},"default":{"second":10,"hour":1000}}' })),
+  OPEND_RATE_LIMITS_FILE: Type.Optional(Type.String({ minLength: 1, description: 'A JSON file of rate-limit tiers; OPEND_RATE_LIMITS overrides it tier by tier' })),
+  OPEND_REDIS_PREFIX: Type.String({ default: 'opend:', pattern: '^[^\\s]*$', description: 'Prefix of opend\'s Redis keys, for deployments sharing one Redis' }),
+  OPEND_RATE_LIMITS_ON_REDIS_ERROR: Type.Union(['local', 'allow', 'deny'].map((l) => Type.Literal(l)), { default: 'local', description: 'While Redis is unreachable: count per process (local), admit everyone (allow) or answer 503 (deny)' }),
+  OPEND_REGISTRATION: Type.Union(['open', 'approval', 'off'].map((l) => Type.Literal(l)), { default: 'open', description: 'Self-service API key registration at /register: keys work at once (open), after a sysadmin enables them (approval), or not offered (off)' }),
+  OPEND_TERMS_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', description: 'The terms of use a registering developer accepts' })),
+  OPEND_TRUST_PROXY: Type.Optional(Type.String({ minLength: 1, description: 'Behind a load balancer: true, a hop count, or the proxies\' addresses (comma-separated), so that per-IP limits see the client\'s address' })),
   OPEND_REQUIRE_GDC_METADATA: Type.Optional(Bool),
   OPEND_CREATE_UNOWNED_DATASET: Type.Optional(Bool),
   OPEND_DEMO: Type.Optional(Bool),
@@ -42,8 +50,15 @@ export interface Config {
   siteTitle: string
   siteDescription: string
   logLevel: string
+  /** gateway mode: every action needs a valid key (data.go.th's gateway) */
   requireApiKey: boolean
-  rateLimits: string | null
+  rateLimits: Tiers
+  onRedisError: 'local' | 'allow' | 'deny'
+  redisPrefix: string
+  registration: 'open' | 'approval' | 'off'
+  termsUrl: string | null
+  /** Fastify's trustProxy */
+  trustProxy: boolean | number | string
   requireGdcMetadata: boolean
   createUnownedDataset: boolean
   /** load the demo catalog into an empty database at start */
@@ -66,6 +81,13 @@ export interface Config {
 }
 
 export class ConfigError extends Error {}
+
+/** OPEND_TRUST_PROXY as Fastify takes it: a boolean, a hop count, or addresses. */
+function trustProxy (v: string | undefined): boolean | number | string {
+  if (v === undefined || v === 'false' || v === '0') return false
+  if (v === 'true') return true
+  return /^\d+$/.test(v) ? Number(v) : v
+}
 
 const asBool = (v: boolean | string | undefined, dflt: boolean): boolean =>
   v === undefined ? dflt : v === true || v === 'true' || v === '1'
@@ -92,6 +114,13 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     throw new ConfigError(`invalid environment variable ${name}: ${message}${given}`)
   }
   const e = value as Env
+  let rateLimits: Tiers
+  try {
+    const file = e.OPEND_RATE_LIMITS_FILE
+    rateLimits = parseTiers(e.OPEND_RATE_LIMITS ?? null, file ? { path: file, text: readFileSync(file, 'utf8') } : null)
+  } catch (err) {
+    throw new ConfigError(`invalid rate limits: ${err instanceof TierConfigError ? err.message : (err as Error).message}`)
+  }
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -103,7 +132,12 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     siteDescription: e.OPEND_SITE_DESCRIPTION,
     logLevel: e.LOG_LEVEL,
     requireApiKey: asBool(e.OPEND_REQUIRE_API_KEY, false),
-    rateLimits: e.OPEND_RATE_LIMITS ?? null,
+    rateLimits,
+    onRedisError: e.OPEND_RATE_LIMITS_ON_REDIS_ERROR as Config['onRedisError'],
+    redisPrefix: e.OPEND_REDIS_PREFIX,
+    registration: e.OPEND_REGISTRATION as Config['registration'],
+    termsUrl: e.OPEND_TERMS_URL ?? null,
+    trustProxy: trustProxy(e.OPEND_TRUST_PROXY),
     requireGdcMetadata: asBool(e.OPEND_REQUIRE_GDC_METADATA, false),
     createUnownedDataset: asBool(e.OPEND_CREATE_UNOWNED_DATASET, false),
     demo: asBool(e.OPEND_DEMO, true),

@@ -84,17 +84,23 @@ export async function openTestDb (t: Tap): Promise<Db> {
   return db
 }
 
+/**
+ * Tests of other things make hundreds of calls a second from one address and
+ * one key: the built-in tiers would refuse them. Rate-limit tests set their own.
+ */
+export const NO_LIMITS = '{"anonymous": {}, "default": {}}'
+
 export async function build (t: Tap, env: Record<string, string> = {}): Promise<TestApp> {
   // uploaded files go under OPEND_DATA_DIR: a directory of the test's own, not the checkout's ./data
   const dataDir = mkdtempSync(join(tmpdir(), 'opend-test-'))
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
-  const config = loadConfig({ LOG_LEVEL: 'silent', OPEND_SITE_URL: 'http://test.opend', OPEND_DATA_DIR: dataDir, ...env })
+  const config = loadConfig({ LOG_LEVEL: 'silent', OPEND_SITE_URL: 'http://test.opend', OPEND_DATA_DIR: dataDir, OPEND_RATE_LIMITS: NO_LIMITS, ...env })
   const db = await openTestDb(t)
   const app = await buildApp(config, db, { closeDb: false })
   t.teardown(() => app.close())
   const user = async (name: string, opts: { sysadmin?: boolean, email?: string } = {}) => {
     const u = await insertUser(db.kysely, { name, sysadmin: opts.sysadmin ?? false, email: opts.email ?? `${name}@example.org` })
-    const { token } = await createToken(db.kysely, u.id, 'test')
+    const { token } = await createToken(db.kysely, u.id, { name: 'test' })
     return { id: u.id, name: u.name, token }
   }
   const admin = (await user('admin', { sysadmin: true })).token

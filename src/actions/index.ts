@@ -5,7 +5,10 @@
 import type { Action } from '../ckan/action.js'
 import apiTokenCreate from './token/api-token-create.js'
 import apiTokenList from './token/api-token-list.js'
+import apiTokenRegister from './token/api-token-register.js'
 import apiTokenRevoke from './token/api-token-revoke.js'
+import apiTokenUpdate from './token/api-token-update.js'
+import apiTokenUsage from './token/api-token-usage.js'
 import currentPackageListWithResources from './package/current-package-list-with-resources.js'
 import datasetPurge from './package/dataset-purge.js'
 import datapusherStatus from './datastore/datapusher-status.js'
@@ -64,7 +67,10 @@ import { helpShow } from './site/help-show.js'
 const list: Action<any>[] = [
   apiTokenCreate,
   apiTokenList,
+  apiTokenRegister,
   apiTokenRevoke,
+  apiTokenUpdate,
+  apiTokenUsage,
   currentPackageListWithResources,
   datapusherStatus,
   datasetPurge,

@@ -49,6 +49,13 @@ export interface Action<S extends TObject = TObject> {
    * `params.upload`, an Upload (src/ckan/multipart.ts)
    */
   acceptsUpload?: boolean
+  /**
+   * rate-limit units a call costs when more than one (issue #5: SQL, CSV
+   * exports and faceted searches cost the server more than a lookup)
+   */
+  cost?: (params: Static<S>) => number
+  /** callable without a key even in gateway mode (registering for one) */
+  keyless?: boolean
   handler: (params: Static<S>, ctx: ActionContext) => Promise<unknown>
 }
 

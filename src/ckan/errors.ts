@@ -63,12 +63,24 @@ export class SearchError extends CkanError {
   body () { return { message: `Search error: ${pyRepr(this.detail)}` } }
 }
 
-/** 429, in the envelope (not CKAN; see the rate-limit issue). */
+/**
+ * 429, in the envelope (CKAN has no limits of its own): the message, and
+ * API Umbrella's code OVER_RATE_LIMIT with the window that is full and when
+ * it has room again. Never cached (RFC 6585).
+ */
 export class RateLimitError extends CkanError {
   readonly status = 429
   readonly type = 'Rate Limit Error'
   constructor (readonly detail: string, readonly extra: Record<string, unknown> = {}) { super(detail) }
   body () { return { message: this.detail, ...this.extra } }
+}
+
+/** 503: a service opend depends on is down and the configuration says not to answer without it. */
+export class ServiceUnavailableError extends CkanError {
+  readonly status = 503
+  readonly type = 'Service Unavailable'
+  constructor (readonly detail: string) { super(detail) }
+  body () { return { message: this.detail } }
 }
 
 /**

@@ -8,7 +8,8 @@ import { Readable } from 'node:stream'
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyError } from 'fastify'
 import type { Action, Caller } from './action.js'
-import { AuthorizationError, BadRequest, CkanError, ValidationError } from './errors.js'
+import { AuthorizationError, BadRequest, CkanError, RateLimitError, ValidationError } from './errors.js'
+import { KEY_QUERY_PARAMS } from '../plugins/auth.js'
 import { asciiJson, JsonStream, RawJson } from './json.js'
 import { MultipartBody, MultipartError, Upload, readMultipart } from './multipart.js'
 import { coerceParams } from './params.js'
@@ -96,6 +97,9 @@ export default fp(async function transport (app: FastifyInstance, opts: Transpor
     const user: Caller | null = hasCallback ? null : await request.identify(keyParam)
     if (hasCallback) request.caller = null
     const params = coerceParams(action.params, raw)
+    // the first unit was charged when the request arrived (plugins/rate-limit.ts)
+    const cost = action.cost?.(params as never) ?? 1
+    if (cost > 1) await app.charge(request, reply, cost - 1)
     const ctx = { user, config, log: request.log, packageCache: app.packageCache, url: request.url, copyTo: app.db.copyTo }
     let result: unknown
     if (action.sideEffectFree) {
@@ -105,6 +109,8 @@ export default fp(async function transport (app: FastifyInstance, opts: Transpor
       // Read-your-writes on this process at once; other processes (and this
       // one again) hear of the change through the NOTIFY sent on commit.
       app.packageCache.invalidate()
+      // a key revoked, disabled or re-tiered here stops working here at once (elsewhere within KEY_CACHE_MS)
+      if (name.startsWith('api_token_') || name.startsWith('user_')) app.forgetKeys()
     }
     const head = `{"help": ${asciiJson(helpUrl(config, name))}, "success": true, "result": `
     reply.header('cache-control', user ? 'private, max-age=0, must-revalidate' : 'public, max-age=0, must-revalidate')
@@ -139,15 +145,13 @@ export default fp(async function transport (app: FastifyInstance, opts: Transpor
 
 /**
  * data.go.th's gateway clients also send their key as `?api-key=` (and
- * api.data.gov's as `api_key`). It is a credential, not an action parameter:
- * it is taken out so that actions that refuse unknown parameters
- * (package_search) do not see it.
+ * api.data.gov's as `api_key`), and CKAN's form posts may carry it in the
+ * body. It is a credential, not an action parameter: it is taken out so that
+ * actions that refuse unknown parameters (package_search) do not see it.
  */
-export const KEY_PARAMS = ['api-key', 'api_key'] as const
-
 function takeKeyParam (raw: Record<string, unknown>): string | null {
   let key: string | null = null
-  for (const name of KEY_PARAMS) {
+  for (const name of KEY_QUERY_PARAMS) {
     const v = raw[name]
     if (typeof v === 'string' && v !== '' && key === null) key = v.trim()
     delete raw[name]
@@ -325,7 +329,7 @@ export function errorHandler (config: Config) {
       const err = error instanceof AuthorizationError || error.status !== 409
         ? { __type: error.type, ...error.body() }
         : { ...error.body(), __type: error.type }
-      return reply.code(error.status).type(JSON_CT).header('cache-control', 'no-cache')
+      return reply.code(error.status).type(JSON_CT).header('cache-control', error instanceof RateLimitError ? 'no-store' : 'no-cache')
         .send(`{"help": ${help}, "error": ${spacedJson(err)}, "success": false}`)
     }
     const status = (error as FastifyError).statusCode

@@ -9,7 +9,10 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../config.js'
 import type { Db } from '../db/factory.js'
 import { migrateToLatest } from '../db/migrate.js'
-import { createToken } from '../db/queries/tokens.js'
+import { createToken, findTokenRow, listTokens, revokeToken, updateToken, type TokenChange } from '../db/queries/tokens.js'
+import { DEFAULT_TIER } from '../limits/tiers.js'
+import { checkTier } from '../catalog/tokens.js'
+import { ValidationError } from '../ckan/errors.js'
 import { findUser, insertUser } from '../db/queries/users.js'
 import { isEmail, nameErrors } from '../catalog/validators.js'
 import { loadDemo } from '../demo/load.js'
@@ -21,7 +24,11 @@ export const USAGE = `usage:
   opend serve                                     start the API server (what npm start runs)
   opend migrate                                   bring the database schema up to date
   opend user add <name> [--sysadmin] [--email E]  create a user
-  opend token add <user> [--name N] [--tier T]    create an API token; prints it alone on stdout
+  opend token add <user> [--name N] [--tier T] [--expires ISO-DATE]
+                                                  create an API key; prints it alone on stdout
+  opend token list [user]                         list keys (id, user, name, tier, state, expiry, last use)
+  opend token disable|enable|revoke <id>          stop a key for now, start it again, or for good
+  opend token tier <id> <tier>                    move a key to another rate-limit tier
   opend demo                                      load the demo catalog (idempotent)
   opend reindex                                   rebuild the package search index
   opend datastore load <resource_id> <file.csv|file.xlsx> [--encoding E]
@@ -89,20 +96,61 @@ export function parseDbCommand (argv: string[]): Command {
         out(`created user ${u.name} (${u.id})${u.sysadmin ? ', sysadmin' : ''}\n`)
       }
     }
-    case 'token': {
-      if (sub !== 'add') throw new UsageError(`unknown command: token ${sub ?? ''}`)
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { name: { type: 'string', default: 'cli' }, tier: { type: 'string', default: 'default' } } })
-      const userRef = positionals[0]
-      if (!userRef || positionals.length > 1) throw new UsageError('token add takes one user name')
-      return async ({ db, out }) => {
-        const u = await findUser(db.kysely, userRef)
-        if (!u) throw new Error(`no user "${userRef}" (create one with: opend user add ${userRef})`)
-        const { token } = await createToken(db.kysely, u.id, values.name, values.tier)
-        out(token + '\n')
-      }
-    }
+    case 'token':
+      return parseTokenCommand(sub, rest)
     default:
       throw new UsageError(`unknown command: ${cmd}`)
+  }
+}
+
+function parseTokenCommand (sub: string | undefined, rest: string[]): Command {
+  if (sub === 'add') {
+    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { name: { type: 'string', default: 'cli' }, tier: { type: 'string', default: DEFAULT_TIER }, expires: { type: 'string' } } })
+    const userRef = positionals[0]
+    if (!userRef || positionals.length > 1) throw new UsageError('token add takes one user name')
+    const expiresAt = values.expires === undefined ? null : new Date(values.expires)
+    if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new UsageError(`--expires takes an ISO 8601 date (got ${values.expires})`)
+    return async ({ db, config, out }) => {
+      const tier = checkTier(config, values.tier)
+      const u = await findUser(db.kysely, userRef)
+      if (!u) throw new Error(`no user "${userRef}" (create one with: opend user add ${userRef})`)
+      const { token } = await createToken(db.kysely, u.id, { name: values.name, tier, expiresAt })
+      out(token + '\n')
+    }
+  }
+  if (sub === 'list') {
+    const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} })
+    if (positionals.length > 1) throw new UsageError('token list takes at most one user name')
+    return async ({ db, out }) => {
+      let userId: string | undefined
+      if (positionals[0]) {
+        const u = await findUser(db.kysely, positionals[0])
+        if (!u) throw new Error(`no user "${positionals[0]}"`)
+        userId = u.id
+      }
+      for (const t of await listTokens(db.kysely, { userId })) {
+        out([t.id, t.user_name, t.name, t.tier, t.state, t.expires_at?.toISOString() ?? '-', t.last_access?.toISOString() ?? '-'].join('\t') + '\n')
+      }
+    }
+  }
+  const changes: Record<string, (args: string[]) => TokenChange | 'revoke'> = {
+    disable: () => ({ state: 'disabled' }),
+    enable: () => ({ state: 'active' }),
+    revoke: () => 'revoke',
+    tier: (args) => ({ tier: args[0] })
+  }
+  const change = sub === undefined ? undefined : changes[sub]
+  if (!change) throw new UsageError(`unknown command: token ${sub ?? ''}`)
+  const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} })
+  const [id, ...args] = positionals
+  if (!id || args.length !== (sub === 'tier' ? 1 : 0)) throw new UsageError(sub === 'tier' ? 'token tier takes a key id and a tier' : `token ${sub} takes one key id`)
+  const what = change(args)
+  return async ({ db, config, out }) => {
+    const row = await findTokenRow(db.kysely, id)
+    if (!row || row.revoked_at) throw new Error(`no key with id ${id} (opend token list shows them)`)
+    if (what === 'revoke') await revokeToken(db.kysely, id)
+    else await updateToken(db.kysely, id, { ...what, ...(what.tier ? { tier: checkTier(config, what.tier) } : {}) })
+    out(`${sub === 'revoke' ? 'revoked' : 'updated'} key ${id}; every instance applies it within 3 s\n`)
   }
 }
 
@@ -110,5 +158,7 @@ export function parseDbCommand (argv: string[]): Command {
 export function describeError (err: unknown): string {
   if (err instanceof UsageError) return `opend: ${err.message}\n${USAGE}\n`
   if (err instanceof Error && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return `opend: ${err.message}\n${USAGE}\n`
+  // the checks the actions share speak CKAN's field errors: {"tier": ["Unknown tier ..."]}
+  if (err instanceof ValidationError) return `opend: ${Object.entries(err.fields).map(([k, v]) => `${k}: ${[v].flat().join('; ')}`).join('; ')}\n`
   return `opend: ${err instanceof Error ? err.message : String(err)}\n`
 }

@@ -31,6 +31,18 @@ export interface ApiTokenTable {
   last_access: Timestamp | null
   expires_at: Timestamp | null
   plugin_extras: Json<Record<string, unknown>> | null
+  state: Generated<TokenState>
+  revoked_at: Timestamp | null
+}
+
+export type TokenState = 'active' | 'disabled' | 'pending'
+
+export interface ApiTokenUsageTable {
+  token_id: string
+  day: string
+  action: string
+  requests: Generated<string>
+  limited: Generated<string>
 }
 
 export interface GroupTable {
@@ -203,6 +215,7 @@ export interface SearchMetaTable {
 export interface Database {
   users: UserTable
   api_tokens: ApiTokenTable
+  api_token_usage: ApiTokenUsageTable
   groups: GroupTable
   group_members: GroupMemberTable
   licenses: LicenseTable

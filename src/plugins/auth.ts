@@ -1,66 +1,149 @@
 /**
- * Who is calling: the token from the `X-CKAN-API-Key`, `Authorization` or
- * data.go.th's `api-key` header (or, failing those, an `api-key` request
- * parameter, which the transport passes in), resolved to a user. As in CKAN, an unknown
- * or expired token is not an error: the request continues as anonymous.
+ * Who is calling. The key comes from a header or the query string, in one
+ * order (KEY_SOURCES); a key sent as a CKAN body parameter is read by the
+ * transport, once the body is parsed. Lookups are remembered for a few
+ * seconds, so a read costs no database round trip for its key, and a key
+ * revoked, disabled or moved to another tier on any instance takes effect
+ * everywhere within KEY_CACHE_MS.
+ *
+ * As in CKAN, an unknown, disabled or expired key is not an error: the call
+ * runs as anonymous. In gateway mode (OPEND_REQUIRE_API_KEY, data.go.th's
+ * gateway) every API request needs a valid key, and the refusal says why with
+ * API Umbrella's codes.
  * Depends on: db.
  */
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Caller } from '../ckan/action.js'
-import { findToken } from '../db/queries/tokens.js'
+import type { Config } from '../config.js'
+import { AuthorizationError } from '../ckan/errors.js'
+import { lookupKey, type KeyLookup } from '../db/queries/tokens.js'
 
 /**
- * Checked in this order; the first header present is the one used. CKAN 2.10
- * reads X-CKAN-API-Key before Authorization; data.go.th's api-key comes last.
+ * Where a key may be sent, in order; the first present is the one used.
+ * CKAN 2.10 reads X-CKAN-API-Key before Authorization; data.go.th sends
+ * api-key; api.data.gov clients send X-Api-Key or ?api_key=. Headers come
+ * before the query string, as API Umbrella's tests fix it.
  */
-export const TOKEN_HEADERS = ['x-ckan-api-key', 'authorization', 'api-key'] as const
+export const KEY_HEADERS = ['x-ckan-api-key', 'authorization', 'api-key', 'x-api-key'] as const
+export const KEY_QUERY_PARAMS = ['api-key', 'api_key'] as const
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** the caller once identified: undefined = not looked up yet, null = anonymous */
-    caller?: Caller | null
-    /** `fallback`: a token given as a request parameter, used when no header carries one */
-    identify: (fallback?: string | null) => Promise<Caller | null>
-  }
-}
+/** How long a key's lookup is trusted: a change reaches every instance within this. */
+export const KEY_CACHE_MS = 3000
+const KEY_CACHE_MAX = 10_000
 
-export function presentedToken (request: FastifyRequest): string | null {
-  for (const h of TOKEN_HEADERS) {
+/** The key a request carries in a header or its query string, or null. */
+export function presentedKey (request: FastifyRequest): string | null {
+  for (const h of KEY_HEADERS) {
     const v = request.headers[h]
     const value = Array.isArray(v) ? v[0] : v
     // CKAN takes the raw header value; "Bearer <token>" is simply not a token
     if (value) return value.trim()
   }
+  const q = request.query as Record<string, unknown> | undefined
+  for (const p of KEY_QUERY_PARAMS) {
+    const v = q?.[p]
+    if (typeof v === 'string' && v !== '') return v.trim()
+  }
   return null
+}
+
+/** The key behind an identified caller: what the rate limiter and usage counts need. */
+export interface KeyInfo { tokenId: string, tier: string }
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** the caller once identified: undefined = not looked up yet, null = anonymous */
+    caller?: Caller | null
+    /** set when the caller was identified by a valid key */
+    key?: KeyInfo | null
+    /** `fallback`: a key given as a body parameter, used when no header or query parameter carries one */
+    identify: (fallback?: string | null) => Promise<Caller | null>
+  }
+  interface FastifyContextConfig {
+    /** pages served without a key even in gateway mode (docs, registration) */
+    keyless?: boolean
+  }
 }
 
 // api_token_list shows last_access; writing it on every request would turn
 // every read into a write, so it is refreshed at most once a minute per token.
 const TOUCH_EVERY_MS = 60_000
 
-function touchToken (app: FastifyInstance, id: string, last: Date | null) {
-  if (last && Date.now() - last.getTime() < TOUCH_EVERY_MS) return
-  app.db.kysely.updateTable('api_tokens').set({ last_access: new Date() }).where('id', '=', id).execute()
-    .catch((err: unknown) => app.log.warn({ err, token_id: id }, 'could not record the token\'s last access'))
-}
+/** Swagger UI's own routes, which cannot carry route config. */
+export const isDocs = (url: string) => url === '/docs' || url.startsWith('/docs/') || url.startsWith('/docs?')
 
-export default fp(async function auth (app: FastifyInstance) {
+export default fp(async function auth (app: FastifyInstance, opts: { config: Config, keylessActions: ReadonlySet<string> }) {
+  const cache = new Map<string, { found: KeyLookup, until: number }>()
+  const touched = new Map<string, number>()
+
+  function touch (tokenId: string, last: Date | null) {
+    const now = Date.now()
+    const seen = Math.max(last?.getTime() ?? 0, touched.get(tokenId) ?? 0)
+    if (now - seen < TOUCH_EVERY_MS) return
+    touched.set(tokenId, now)
+    app.db.kysely.updateTable('api_tokens').set({ last_access: new Date(now) }).where('id', '=', tokenId).execute()
+      .catch((err: unknown) => app.log.warn({ err, token_id: tokenId }, 'could not record the token\'s last access'))
+  }
+
+  async function lookup (key: string): Promise<KeyLookup> {
+    const now = Date.now()
+    const hit = cache.get(key)
+    if (hit && hit.until > now) return hit.found
+    const found = await lookupKey(app.db.kysely, key)
+    if (cache.size >= KEY_CACHE_MAX) cache.delete(cache.keys().next().value!)
+    cache.delete(key)
+    cache.set(key, { found, until: now + KEY_CACHE_MS })
+    return found
+  }
+
+  async function resolve (request: FastifyRequest, key: string): Promise<KeyLookup> {
+    const found = await lookup(key)
+    if (found.status === 'ok') {
+      touch(found.tokenId, found.lastAccess)
+      request.caller = { ...found.user, tokenId: found.tokenId }
+      request.key = { tokenId: found.tokenId, tier: found.tier }
+    } else {
+      request.caller = null
+    }
+    return found
+  }
+
+  app.decorate('forgetKeys', () => { cache.clear() })
   app.decorateRequest('caller', undefined)
+  app.decorateRequest('key', null)
   app.decorateRequest('identify', async function (this: FastifyRequest, fallback?: string | null) {
     if (this.caller !== undefined) return this.caller
-    const token = presentedToken(this) ?? fallback ?? null
-    let caller: Caller | null = null
-    if (token) {
-      const row = await findToken(app.db.kysely, token)
-      if (row) {
-        touchToken(app, row.id, row.last_access)
-        const user = await app.db.kysely.selectFrom('users').select(['id', 'name', 'sysadmin', 'state'])
-          .where('id', '=', row.user_id).executeTakeFirst()
-        if (user && user.state !== 'deleted') caller = { id: user.id, name: user.name, sysadmin: user.sysadmin, tokenId: row.id }
-      }
+    const key = presentedKey(this) ?? fallback ?? null
+    if (!key) {
+      this.caller = null
+      return null
     }
-    this.caller = caller
-    return caller
+    await resolve(this, key)
+    return this.caller ?? null
+  })
+
+  const getKey = `${opts.config.siteUrl}/register`
+  app.addHook('onRequest', async (request) => {
+    // action routes: the name is known before the body is read, for the help link of a refusal
+    const name = (request.params as { name?: unknown } | undefined)?.name
+    if (typeof name === 'string') request.actionName = name
+    const key = presentedKey(request)
+    // without a key here the caller stays unknown: the transport may still find one in the body
+    const found = key ? await resolve(request, key) : null
+    if (!opts.config.requireApiKey || request.routeOptions.config.keyless || isDocs(request.url)) return
+    if (typeof name === 'string' && opts.keylessActions.has(name)) return
+    if (!found) throw new AuthorizationError(`No API key was supplied. Get one at ${getKey} and send it in the api-key header.`, { code: 'API_KEY_MISSING' })
+    if (found.status === 'invalid') throw new AuthorizationError(`An invalid API key was supplied. Get one at ${getKey}.`, { code: 'API_KEY_INVALID' })
+    if (found.status === 'disabled') throw new AuthorizationError('The API key supplied has been disabled. Contact the site\'s administrators.', { code: 'API_KEY_DISABLED' })
+    if (found.status === 'pending') throw new AuthorizationError('The API key supplied awaits a sysadmin\'s approval.', { code: 'API_KEY_DISABLED' })
+    if (found.status === 'expired') throw new AuthorizationError(`The API key supplied has expired. Get a new one at ${getKey}.`, { code: 'API_KEY_EXPIRED' })
   })
 }, { name: 'auth', dependencies: ['db'] })
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** drop remembered key lookups: this process sees a key's change at once */
+    forgetKeys: () => void
+  }
+}

@@ -19,6 +19,7 @@ import { listParam } from '../datastore/fields.js'
 import { type DatastoreAnswer, searchTable } from '../datastore/search.js'
 import { jsonObject, qParam, replaced } from '../datastore/search-params.js'
 import { findTable } from '../datastore/tables.js'
+import { COST } from '../limits/costs.js'
 
 const FORMATS = {
   csv: { records: 'csv', type: 'text/csv; charset=utf-8' },
@@ -115,7 +116,7 @@ async function * file (format: Format, bom: boolean, answer: DatastoreAnswer): A
 }
 
 export default fp(async function datastoreDump (app: FastifyInstance, opts: { config: Config }) {
-  app.get<{ Params: { resource_id: string }, Querystring: Record<string, unknown> }>('/datastore/dump/:resource_id', { schema: { hide: true } }, async (request, reply) => {
+  app.get<{ Params: { resource_id: string }, Querystring: Record<string, unknown> }>('/datastore/dump/:resource_id', { schema: { hide: true }, config: { cost: COST.export, usageName: 'datastore_dump' } }, async (request, reply) => {
     const p = dumpParams(request.query)
     if (p.problems.length) return plain(reply, 400, p.problems.join('\n'))
     const ctx = { db: app.db.kysely, user: await request.identify(), config: opts.config, log: request.log }

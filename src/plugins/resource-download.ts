@@ -6,7 +6,7 @@
  * mimetype; a resource that is a link redirects to its URL. A resource the
  * caller may not read is "not found", as CKAN answers it, so a private
  * dataset's files do not even show they exist. The caller is identified as
- * for actions: a token header, or data.go.th's `api-key` query parameter.
+ * for actions: a key in a header or the query string (plugins/auth.ts).
  * Depends on: db, auth.
  */
 import { open } from 'node:fs/promises'
@@ -17,7 +17,6 @@ import { canReadPackage } from '../catalog/authz.js'
 import { MIMETYPES } from '../catalog/packages.js'
 import { mungeFilename, uploadPath } from '../catalog/uploads.js'
 import { NotFoundError } from '../ckan/errors.js'
-import { KEY_PARAMS } from '../ckan/transport.js'
 
 interface DownloadParams { id: string, resourceId: string, filename?: string }
 
@@ -30,9 +29,7 @@ export default fp(async function resourceDownload (app: FastifyInstance, opts: {
       .select(['resources.id', 'resources.url', 'resources.url_type', 'resources.mimetype', 'packages.id as package_id', 'packages.name as package_name',
         'packages.state', 'packages.private', 'packages.owner_org', 'packages.creator_user_id'])
       .where('resources.id', '=', resourceId).where('resources.state', '=', 'active').executeTakeFirst()
-    const query = request.query as Record<string, unknown>
-    const key = KEY_PARAMS.map((k) => query[k]).find((v): v is string => typeof v === 'string' && v !== '')
-    const caller = await request.identify(key?.trim() ?? null)
+    const caller = await request.identify()
     // CKAN checks resource_show and package_show and answers both failures with a 404
     if (!res || (id !== res.package_id && id !== res.package_name) || !(await canReadPackage(app.db.kysely, caller, res))) {
       throw new NotFoundError('Resource not found')
@@ -55,6 +52,6 @@ export default fp(async function resourceDownload (app: FastifyInstance, opts: {
       .send(handle.createReadStream())
   }
 
-  app.get('/dataset/:id/resource/:resourceId/download', { schema: { hide: true } }, download)
-  app.get('/dataset/:id/resource/:resourceId/download/:filename', { schema: { hide: true } }, download)
+  app.get('/dataset/:id/resource/:resourceId/download', { schema: { hide: true }, config: { usageName: 'resource_download' } }, download)
+  app.get('/dataset/:id/resource/:resourceId/download/:filename', { schema: { hide: true }, config: { usageName: 'resource_download' } }, download)
 }, { name: 'resource-download', dependencies: ['db', 'auth'] })

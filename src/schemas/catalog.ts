@@ -159,7 +159,12 @@ export const ApiTokenSchema = Type.Object({
   name: Type.String(),
   user_id: Type.String(),
   created_at: Timestamp,
-  last_access: Nullable(Timestamp)
+  last_access: Nullable(Timestamp),
+  // opend's additions (issue #5); CKAN clients read the fields above
+  user_name: Type.String(),
+  tier: Type.String({ description: 'rate-limit tier' }),
+  state: Type.Union([Type.Literal('active'), Type.Literal('disabled'), Type.Literal('pending')]),
+  expires_at: Nullable(Timestamp)
 })
 
 export const Null = Type.Null({ description: 'CKAN answers null' })

@@ -7,6 +7,7 @@ import { readableTable } from '../../datastore/access.js'
 import { listParam } from '../../datastore/fields.js'
 import { type RecordsFormat, pageLinks, searchTable } from '../../datastore/search.js'
 import { jsonObject, qParam, replaced } from '../../datastore/search-params.js'
+import { COST } from '../../limits/costs.js'
 
 const FORMATS = ['objects', 'lists', 'csv', 'tsv']
 
@@ -32,6 +33,7 @@ const KNOWN = new Set(Object.keys(PARAMS.properties))
 export default defineAction({
   name: 'datastore_search',
   sideEffectFree: true,
+  cost: (p) => (p.records_format === 'csv' || p.records_format === 'tsv' ? COST.export : 1),
   help: 'Search a DataStore table: filters, full-text q (Thai words are found inside Thai text), fields, sort, limit and offset, records as objects, lists, CSV or TSV, with the total and _links to the next page.',
   params: PARAMS,
   result: Type.Object({

@@ -6,6 +6,7 @@ import { P } from '../../ckan/params.js'
 import { DEFAULT_SORT, type SearchOptions, searchPackages } from '../../search/package-search.js'
 import { ANY_PACKAGE } from '../../catalog/package-cache.js'
 import { PackageSchema } from '../../schemas/catalog.js'
+import { COST } from '../../limits/costs.js'
 
 // ckan/lib/search/query.py VALID_SOLR_PARAMETERS plus the action's own schema
 const VALID = new Set(['q', 'fl', 'fq', 'rows', 'sort', 'start', 'wt', 'qf', 'bf', 'boost', 'facet', 'facet.mincount',
@@ -16,6 +17,7 @@ const ROWS_MAX = 1000
 export default defineAction({
   name: 'package_search',
   sideEffectFree: true,
+  cost: (p) => (p.facet !== 'false' && Array.isArray(p['facet.field']) && p['facet.field'].length > 0 ? COST.facets : 1),
   help: 'Search datasets with the Solr query syntax CKAN clients send. q without a colon is free text (every word must match, or all but one from three words on, as CKAN\'s dismax mm); with a colon it is a Lucene query: field:value on name, title, notes, tags, organization, groups, res_format, res_name, res_description, license_id, author, maintainer, state, type, extras_<key> and every Thai GDC field, "phrases", AND/OR/NOT/+/-, parentheses, *:*, trailing wildcards and ranges such as metadata_modified:[NOW-1YEAR TO NOW] or num_resources:[2 TO *]. fq and fq_list take the same syntax and filter without changing the ranking.\n\nThai text is segmented into words with ICU at index and query time, so ท่องเที่ยว finds สถิติการท่องเที่ยวภายในประเทศ; Thai terms also match as substrings, as data.go.th does. Latin words are stemmed (roads finds road). Ranking puts title matches above tags above descriptions, then the most recently modified.\n\nfacet.field (a JSON list) counts organization, groups, tags, res_format, license_id or any other indexed field over the whole result. rows defaults to 10 and is capped at 1000; unknown parameters, malformed sorts and unparsable queries answer 400 Search Query Error, as in CKAN.',
   params: Type.Object({
     q: P.string({ description: 'search text or a Lucene query; *:* or empty = everything', examples: ['ทางพิเศษ'] }),

@@ -1,0 +1,41 @@
+import Type from 'typebox'
+import { defineAction } from '../../ckan/action.js'
+import { AuthorizationError, ValidationError } from '../../ckan/errors.js'
+import { P } from '../../ckan/params.js'
+import { ckanTimestamp } from '../../ckan/json.js'
+import { checkTier, expiryOf, managedToken } from '../../catalog/tokens.js'
+import { findTokenRow, updateToken } from '../../db/queries/tokens.js'
+import { ApiTokenSchema } from '../../schemas/catalog.js'
+import { findUser } from '../../db/queries/users.js'
+
+export default defineAction({
+  name: 'api_token_update',
+  sideEffectFree: false,
+  help: 'Change an API key (sysadmins only): its rate-limit tier, its state (active, or disabled: it is refused until enabled again; pending keys await approval and are approved with state=active), its expiry (expires_at ISO 8601 or "never", or expires_in with unit) or its name. Every instance applies the change within 3 seconds, without a restart.',
+  params: Type.Object({
+    id: P.string({ required: true, description: 'the key\'s id (jti)' }),
+    tier: P.string(),
+    state: P.string({ description: 'active or disabled' }),
+    expires_at: P.string(),
+    expires_in: P.int(),
+    unit: P.natural(),
+    name: P.string()
+  }),
+  result: ApiTokenSchema,
+  example: { id: '2b6d7c1e-0f38-4d4b-9a57-5f2f4c1c9b11', tier: 'unlimited' },
+  async handler (params, { db, user, config }) {
+    if (!user?.sysadmin) throw new AuthorizationError(`User ${user?.name ?? 'None'} not authorized to change API keys`)
+    const row = await managedToken(db, user, params.id)
+    if (params.state !== undefined && params.state !== 'active' && params.state !== 'disabled') throw new ValidationError({ state: ['Value must be one of active, disabled'] })
+    await updateToken(db, row.id, {
+      tier: params.tier === undefined ? undefined : checkTier(config, params.tier),
+      state: params.state as 'active' | 'disabled' | undefined,
+      expiresAt: expiryOf(params),
+      name: params.name
+    })
+    const t = (await findTokenRow(db, row.id))!
+    const owner = (await findUser(db, t.user_id))!
+    const { id, name, user_id: userId, tier, state } = t
+    return { id, name, user_id: userId, user_name: owner.name, tier, state, created_at: ckanTimestamp(t.created_at), last_access: ckanTimestamp(t.last_access), expires_at: ckanTimestamp(t.expires_at) }
+  }
+})

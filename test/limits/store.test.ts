@@ -1,0 +1,355 @@
+import t from 'tap'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { once } from 'node:events'
+import { createServer, type AddressInfo } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { Redis } from 'ioredis'
+import { LocalStore } from '../../src/limits/local-store.js'
+import { RedisStore, StoreUnavailableError, type OnRedisError, type RedisStoreOptions } from '../../src/limits/redis-store.js'
+import type { CounterStore, Outcome, Window } from '../../src/limits/store.js'
+
+const REDIS_URL = 'redis://127.0.0.1:6379'
+
+const SECOND_2_MINUTE_5: Window[] = [{ name: 'second', limit: 2 }, { name: 'minute', limit: 5 }]
+const minute = (limit: number): Window[] => [{ name: 'minute', limit }]
+
+/** the outcome without the reset times, which are checked apart */
+const counts = (outcome: Outcome): { allowed: boolean, used: number[] } =>
+  ({ allowed: outcome.allowed, used: outcome.windows.map((window) => window.used) })
+
+interface Rig {
+  store: CounterStore
+  /** moves the store's time forward */
+  advance: (ms: number) => Promise<void>
+  /** how far below the exact figure a reset time may be, real time having passed */
+  slack: number
+  cleanup: () => Promise<void>
+}
+
+/** The contract of store.ts, which both stores must keep alike. */
+function semantics (kind: string, makeRig: () => Promise<Rig>): void {
+  const rig = async (t: { teardown: (fn: () => Promise<void>) => void }): Promise<Rig> => {
+    const made = await makeRig()
+    t.teardown(made.cleanup)
+    return made
+  }
+
+  t.test(`${kind}: admits up to the limit, then rejects`, async (t) => {
+    const { store } = await rig(t)
+    for (const used of [1, 2, 3]) t.same(counts(await store.hit('s', minute(3), 1)), { allowed: true, used: [used] })
+    t.same(counts(await store.hit('s', minute(3), 1)), { allowed: false, used: [3] })
+    t.same(counts(await store.hit('s', minute(3), 1)), { allowed: false, used: [3] }, 'still full, nothing counted')
+  })
+
+  t.test(`${kind}: a cost counts several units, and a rejected one counts none`, async (t) => {
+    const { store } = await rig(t)
+    t.same(counts(await store.hit('s', minute(10), 4)), { allowed: true, used: [4] })
+    t.same(counts(await store.hit('s', minute(10), 4)), { allowed: true, used: [8] })
+    t.same(counts(await store.hit('s', minute(10), 4)), { allowed: false, used: [8] }, '12 > 10')
+    t.same(counts(await store.hit('s', minute(10), 2)), { allowed: true, used: [10] }, 'the rejected 4 left room for 2')
+    t.same(counts(await store.hit('s', minute(10), 1)), { allowed: false, used: [10] })
+  })
+
+  t.test(`${kind}: all windows at once, all or nothing`, async (t) => {
+    const { store, advance } = await rig(t)
+    const hit = async (): Promise<ReturnType<typeof counts>> => counts(await store.hit('s', SECOND_2_MINUTE_5, 1))
+    t.same(await hit(), { allowed: true, used: [1, 1] })
+    t.same(await hit(), { allowed: true, used: [2, 2] })
+    t.same(await hit(), { allowed: false, used: [2, 2] }, 'the second is full; the minute does not count the reject')
+    await advance(1_100)
+    t.same(await hit(), { allowed: true, used: [1, 3] }, 'a new second')
+    t.same(await hit(), { allowed: true, used: [2, 4] })
+    await advance(1_100)
+    t.same(await hit(), { allowed: true, used: [1, 5] })
+    t.same(await hit(), { allowed: false, used: [1, 5] }, 'the minute is full though the second has room, which is not counted')
+    await advance(1_100)
+    t.same(await hit(), { allowed: false, used: [0, 5] }, 'seconds passing do not reset the minute')
+  })
+
+  t.test(`${kind}: a window resets once it has passed`, async (t) => {
+    const { store, advance } = await rig(t)
+    t.same(counts(await store.hit('s', minute(1), 1)), { allowed: true, used: [1] })
+    t.same(counts(await store.hit('s', minute(1), 1)), { allowed: false, used: [1] })
+    await advance(59_000)
+    t.same(counts(await store.hit('s', minute(1), 1)), { allowed: false, used: [1] })
+    await advance(1_000)
+    t.same(counts(await store.hit('s', minute(1), 1)), { allowed: true, used: [1] }, 'a new window')
+  })
+
+  t.test(`${kind}: reset times count down from the first unit`, async (t) => {
+    const { store, advance, slack } = await rig(t)
+    const near = (actual: number, expected: number, what: string): void => {
+      t.ok(actual <= expected && actual >= expected - slack, `${what}: ${actual} ≈ ${expected}`)
+    }
+    const first = await store.hit('s', [{ name: 'minute', limit: 5 }, { name: 'hour', limit: 5 }], 1)
+    near(first.windows[0].resetMs, 60_000, 'a new minute')
+    near(first.windows[1].resetMs, 3_600_000, 'a new hour')
+    await advance(15_000)
+    const later = await store.hit('s', [{ name: 'minute', limit: 5 }, { name: 'hour', limit: 5 }], 1)
+    near(later.windows[0].resetMs, 45_000, 'the minute, later')
+    near(later.windows[1].resetMs, 3_585_000, 'the hour, later')
+    const rejected = await store.hit('s', [{ name: 'minute', limit: 0 }, { name: 'day', limit: 5 }], 1)
+    t.equal(rejected.allowed, false)
+    near(rejected.windows[0].resetMs, 45_000, 'the full minute')
+    t.equal(rejected.windows[1].used, 0, 'the day was not started...')
+    t.equal(rejected.windows[1].resetMs, 86_400_000, '...so its whole length is left')
+  })
+
+  t.test(`${kind}: subjects are counted apart`, async (t) => {
+    const { store } = await rig(t)
+    t.same(counts(await store.hit('alice', minute(1), 1)), { allowed: true, used: [1] })
+    t.same(counts(await store.hit('alice', minute(1), 1)), { allowed: false, used: [1] })
+    t.same(counts(await store.hit('bob', minute(1), 1)), { allowed: true, used: [1] })
+    t.same(counts(await store.hit('alice:minute', minute(1), 1)), { allowed: true, used: [1] }, 'no confusion with key suffixes')
+  })
+}
+
+semantics('LocalStore', async () => {
+  let now = 1_700_000_000_000
+  const store = new LocalStore({ now: () => now })
+  return {
+    store,
+    advance: async (ms) => { now += ms },
+    slack: 0,
+    cleanup: async () => await store.close()
+  }
+})
+
+t.test('LocalStore: expired counters are swept', async (t) => {
+  let now = 0
+  const store = new LocalStore({ now: () => now, sweepMs: 10 })
+  t.teardown(() => store.close())
+  await store.hit('short', [{ name: 'second', limit: 5 }], 1)
+  await store.hit('long', [{ name: 'hour', limit: 5 }], 1)
+  t.equal(store.size, 2)
+  now += 1_000
+  await sleep(50)
+  t.equal(store.size, 1, 'only the live hour is left')
+})
+
+const namespace = (): string => `opend:rl:test:${randomUUID()}:`
+
+/** Drops the keys a test wrote to the shared Redis. */
+async function dropKeys (admin: Redis, ns: string): Promise<void> {
+  const keys = await admin.keys(`${ns}*`)
+  if (keys.length > 0) await admin.del(...keys)
+}
+
+const admin = new Redis(REDIS_URL)
+t.teardown(async () => { await admin.quit() })
+
+/** A store on the shared Redis that fails rather than quietly falling back, which would pass most tests too. */
+const sharedStore = (ns: string): RedisStore => new RedisStore({ url: REDIS_URL, namespace: ns, log: silentLog(), onRedisError: 'deny' })
+
+semantics('RedisStore', async () => {
+  const ns = namespace()
+  const store = sharedStore(ns)
+  return {
+    store,
+    // Redis keeps its own time; shortening the keys' lives is the same as
+    // that time passing, without the tests waiting for it.
+    advance: async (ms) => {
+      for (const key of await admin.keys(`${ns}*`)) {
+        const ttl = await admin.pttl(key)
+        if (ttl <= ms) await admin.del(key)
+        else await admin.pexpire(key, ttl - ms)
+      }
+    },
+    slack: 250,
+    cleanup: async () => {
+      await store.close()
+      await dropKeys(admin, ns)
+    }
+  }
+})
+
+t.test('RedisStore: windows end on Redis\'s own clock', async (t) => {
+  const ns = namespace()
+  const store = sharedStore(ns)
+  t.teardown(async () => {
+    await store.close()
+    await dropKeys(admin, ns)
+  })
+  const second: Window[] = [{ name: 'second', limit: 1 }]
+  t.equal((await store.hit('s', second, 1)).allowed, true)
+  const rejected = await store.hit('s', second, 1)
+  t.equal(rejected.allowed, false)
+  await sleep(rejected.windows[0].resetMs + 20)
+  t.equal((await store.hit('s', second, 1)).allowed, true)
+})
+
+t.test('RedisStore: a counter without expiry is given one', async (t) => {
+  const ns = namespace()
+  const store = sharedStore(ns)
+  t.teardown(async () => {
+    await store.close()
+    await dropKeys(admin, ns)
+  })
+  await admin.set(`${ns}{s}:minute`, '7')
+  const outcome = await store.hit('s', minute(5), 1)
+  t.same(counts(outcome), { allowed: false, used: [7] })
+  t.equal(outcome.windows[0].resetMs, 60_000)
+  const ttl = await admin.pttl(`${ns}{s}:minute`)
+  t.ok(ttl > 59_000 && ttl <= 60_000, 'so a full one still resets')
+})
+
+t.test('RedisStore: two clients sharing Redis admit exactly the limit', async (t) => {
+  const ns = namespace()
+  const stores = [0, 1].map(() => sharedStore(ns))
+  t.teardown(async () => {
+    await Promise.all(stores.map(async (store) => await store.close()))
+    await dropKeys(admin, ns)
+  })
+  const burst = async (windows: Window[], cost: number): Promise<number> => {
+    const outcomes = await Promise.all(Array.from({ length: 400 }, async (_, i) => await stores[i % 2].hit('s', windows, cost)))
+    return outcomes.filter((outcome) => outcome.allowed).length
+  }
+
+  t.equal(await burst(minute(100), 1), 100)
+  t.equal(await admin.get(`${ns}{s}:minute`), '100')
+
+  await dropKeys(admin, ns)
+  t.equal(await burst([{ name: 'minute', limit: 100 }, { name: 'hour', limit: 50 }], 3), 16, '16 × 3 = 48 fits the hour')
+  t.equal(await admin.get(`${ns}{s}:minute`), '48')
+  t.equal(await admin.get(`${ns}{s}:hour`), '48')
+  const ttl = await admin.pttl(`${ns}{s}:hour`)
+  t.ok(ttl > 3_590_000 && ttl <= 3_600_000, 'the hour expires when it ends')
+})
+
+type Log = RedisStoreOptions['log']
+
+function silentLog (): Log {
+  return { error: () => {}, info: () => {} }
+}
+
+/** A logger remembering its lines' messages. */
+function recordingLog (): Log & { lines: Record<'error' | 'info', string[]> } {
+  const lines = { error: [] as string[], info: [] as string[] }
+  return {
+    lines,
+    error: (_obj, msg) => { lines.error.push(msg) },
+    info: (_obj, msg) => { lines.info.push(msg) }
+  }
+}
+
+async function freePort (): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address() as AddressInfo
+  server.close()
+  await once(server, 'close')
+  return port
+}
+
+/** A throwaway Redis the test may kill. */
+async function startRedis (port: number): Promise<ChildProcess> {
+  const child = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  let output = ''
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)))
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+      if (output.includes('Ready to accept connections')) resolve()
+    })
+  })
+  child.removeAllListeners('exit')
+  child.stdout?.resume()
+  return child
+}
+
+async function until (what: string, condition: () => boolean, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await sleep(20)
+  }
+}
+
+/** Runs `fn`, failing if it takes long enough to have waited on Redis. */
+async function quickly<T> (t: { ok: (value: boolean, msg: string) => void }, fn: () => Promise<T>): Promise<T> {
+  const start = performance.now()
+  const result = await fn()
+  const took = performance.now() - start
+  t.ok(took < 200, `answered in ${took.toFixed(0)} ms`)
+  return result
+}
+
+t.test('RedisStore: Redis going away and coming back', async (t) => {
+  const port = await freePort()
+  let server = await startRedis(port)
+  const url = `redis://127.0.0.1:${port}`
+  const ns = namespace()
+  const modes: OnRedisError[] = ['local', 'allow', 'deny']
+  const logs = modes.map(() => recordingLog())
+  const stores = modes.map((onRedisError, i) => new RedisStore({ url, namespace: ns, log: logs[i], onRedisError }))
+  const [local, allow, deny] = stores
+  const reader = new Redis(url, { lazyConnect: true, retryStrategy: () => 50 })
+  reader.on('error', () => {})
+  t.teardown(async () => {
+    await Promise.all(stores.map(async (store) => await store.close()))
+    reader.disconnect()
+    server.kill('SIGKILL')
+  })
+
+  for (const [i, store] of stores.entries()) {
+    t.same(counts(await store.hit(modes[i], minute(3), 1)), { allowed: true, used: [1] }, `${modes[i]}: counted in Redis`)
+    t.equal(store.healthy(), true)
+  }
+
+  server.kill('SIGKILL')
+  await once(server, 'exit')
+  await until('the stores to notice', () => stores.every((store) => !store.healthy()))
+
+  // Redis's count of 1 is out of reach: the process starts its own.
+  for (const used of [1, 2, 3]) {
+    t.same(counts(await quickly(t, () => local.hit('local', minute(3), 1))), { allowed: true, used: [used] }, 'local: per process')
+  }
+  t.same(counts(await quickly(t, () => local.hit('local', minute(3), 1))), { allowed: false, used: [3] }, 'local: still limited')
+
+  for (let i = 0; i < 5; i++) {
+    const outcome = await quickly(t, () => allow.hit('allow', minute(1), 1))
+    t.same(outcome, { allowed: true, windows: [{ name: 'minute', limit: 1, used: 0, resetMs: 60_000 }] }, 'allow: admitted')
+  }
+
+  for (let i = 0; i < 2; i++) {
+    await quickly(t, () => t.rejects(deny.hit('deny', minute(3), 1), StoreUnavailableError, 'deny: refused'))
+  }
+
+  // a few reconnection attempts fail meanwhile: they must not be logged
+  await sleep(300)
+  for (const [i, log] of logs.entries()) {
+    t.equal(log.lines.error.length, 1, `${modes[i]}: one error logged for the outage`)
+    t.equal(log.lines.info.length, 0)
+  }
+
+  server = await startRedis(port)
+  await until('the stores to reconnect', () => stores.every((store) => store.healthy()))
+  for (const [i, log] of logs.entries()) {
+    t.equal(log.lines.info.length, 1, `${modes[i]}: its return logged`)
+    t.equal(log.lines.error.length, 1, `${modes[i]}: and no further error`)
+  }
+
+  await reader.connect()
+  for (const [i, store] of stores.entries()) {
+    t.same(counts(await store.hit(modes[i], minute(3), 1)), { allowed: true, used: [1] }, `${modes[i]}: counted in the new Redis`)
+    t.equal(await reader.get(`${ns}{${modes[i]}}:minute`), '1')
+  }
+  t.same(counts(await local.hit('local', minute(3), 1)), { allowed: true, used: [2] }, 'local: the per-process count is left behind')
+})
+
+t.test('RedisStore: Redis unreachable from the start', async (t) => {
+  const url = `redis://127.0.0.1:${await freePort()}`
+  const log = recordingLog()
+  const local = new RedisStore({ url, log, onRedisError: 'local' })
+  const deny = new RedisStore({ url, log: silentLog(), onRedisError: 'deny' })
+  t.teardown(async () => {
+    await local.close()
+    await deny.close()
+  })
+  t.same(counts(await quickly(t, () => local.hit('s', minute(1), 1))), { allowed: true, used: [1] })
+  t.same(counts(await quickly(t, () => local.hit('s', minute(1), 1))), { allowed: false, used: [1] })
+  t.equal(local.healthy(), false)
+  t.equal(log.lines.error.length, 1)
+  await quickly(t, () => t.rejects(deny.hit('s', minute(1), 1), StoreUnavailableError))
+})
