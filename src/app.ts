@@ -18,6 +18,7 @@ import packageCache from './plugins/package-cache.js'
 import datastoreDump from './plugins/datastore-dump.js'
 import datastoreLoader from './plugins/datastore-loader.js'
 import resourceDownload from './plugins/resource-download.js'
+import developerPages from './plugins/developer-pages.js'
 import transport, { errorHandler, helpUrl } from './ckan/transport.js'
 import { asciiJson } from './ckan/json.js'
 import { buildOpenApi } from './openapi.js'
@@ -63,6 +64,7 @@ async function opend (fastify: FastifyInstance, opts: AppOptions): Promise<void>
   await fastify.register(datastoreDump, { config })
   await fastify.register(datastoreLoader, { config })
   await fastify.register(resourceDownload, { config })
+  await fastify.register(developerPages, { config })
 
   const document = buildOpenApi(ACTIONS)
   await fastify.register(swagger, { mode: 'static', specification: { document: document as never } })

@@ -129,6 +129,38 @@ t.test('migrate, user add, token add, demo, serve', async (t) => {
   t.not(dupWhileServing.code, 0)
   t.same(lines(dupWhileServing.stderr), ['opend: user "carol" already exists'])
 
+  // keys are managed from the command line too, and every change reaches the server within seconds
+  const listed = await run(['token', 'list', 'carol'])
+  t.equal(listed.code, 0, listed.stderr)
+  const [carolKey] = lines(listed.stdout).map((l) => l.split('\t'))
+  t.match(carolKey, [/^[0-9a-f-]{36}$/, 'carol', 'cli', 'default', 'active', '-', /^(-|\d{4}-)/])
+  t.notOk(listed.stdout.includes(carolToken.stdout.trim().slice(6, 18)), 'no part of the key is listed')
+  const goldAdd = await run(['token', 'add', 'carol', '--tier', 'gold'])
+  t.not(goldAdd.code, 0)
+  t.match(goldAdd.stderr, /^opend: tier: Unknown tier "gold"; configured tiers: anonymous, default, unlimited\n$/)
+  t.match((await run(['token', 'add', 'carol', '--expires', 'soon'])).stderr, /--expires takes an ISO 8601 date/)
+  const expiring = await run(['token', 'add', 'carol', '--name', 'temp', '--tier', 'unlimited', '--expires', '2999-01-01T00:00:00Z'])
+  t.equal(expiring.code, 0, expiring.stderr)
+  t.match(lines((await run(['token', 'list'])).stdout).find((l) => l.includes('\ttemp\t')), /\tunlimited\tactive\t2999-01-01T00:00:00.000Z\t/)
+  t.equal((await run(['token', 'tier', carolKey![0]!, 'unlimited'])).code, 0)
+  t.match((await run(['token', 'tier', carolKey![0]!])).stderr, /token tier takes a key id and a tier/)
+  const disabled = await run(['token', 'disable', carolKey![0]!])
+  t.equal(disabled.code, 0, disabled.stderr)
+  t.match(disabled.stdout, /^updated key .*within 3 s\n$/)
+  const carolAsks = async () => ((await (await fetch(`${base}/user_show`, { headers: { authorization: carolToken.stdout.trim() } })).json()) as any).result?.name
+  const waitFor = async (want: string | undefined) => {
+    const started = Date.now()
+    while (await carolAsks() !== want && Date.now() - started < 5000) await new Promise((resolve) => setTimeout(resolve, 200))
+    return carolAsks()
+  }
+  t.equal(await waitFor(undefined), undefined, 'a disabled key is anonymous within 5 s')
+  t.equal((await run(['token', 'enable', carolKey![0]!])).code, 0)
+  t.equal(await waitFor('carol'), 'carol', 'enabled again')
+  t.equal((await run(['token', 'revoke', carolKey![0]!])).code, 0)
+  t.equal(await waitFor(undefined), undefined, 'revoked')
+  t.match((await run(['token', 'revoke', carolKey![0]!])).stderr, /no key with id/)
+  t.match((await run(['token', 'frobnicate', 'x'])).stderr, /unknown command: token frobnicate/)
+
   server.process.kill('SIGTERM')
   const code = await Promise.race([server.exited, new Promise((resolve) => setTimeout(() => resolve('timeout'), 30_000))])
   t.equal(code, 0, 'serve exits cleanly on SIGTERM')

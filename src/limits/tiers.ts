@@ -33,7 +33,7 @@ const TierSchema = Type.Object(
   Object.fromEntries(Object.keys(WINDOWS).map((w) => [w, Type.Optional(Type.Integer({ minimum: 1 }))])),
   { additionalProperties: false }
 )
-const TiersSchema = Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }), TierSchema)
+const TiersSchema = Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }), TierSchema, { additionalProperties: false })
 
 export class TierConfigError extends Error {}
 
