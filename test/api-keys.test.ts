@@ -63,7 +63,11 @@ t.test('gateway mode: every API request needs a valid key, and the refusal says 
   t.match(fails(await get('/datastore/dump/nope'), 403), { code: 'API_KEY_MISSING' })
   t.match(fails(await get('/api/3/action/no_such_action'), 403), { code: 'API_KEY_MISSING' })
   // what a developer needs to get a key is not
-  t.equal((await get('/openapi.json')).statusCode, 200)
+  const doc = json(await get('/openapi.json'))
+  t.same(Object.values(doc.components.securitySchemes).map((s: any) => `${s.in}:${s.name}`),
+    ['header:api-key', 'header:X-CKAN-API-Key', 'header:Authorization', 'header:X-Api-Key', 'query:api-key', 'query:api_key'], 'OpenAPI declares every way to send a key')
+  t.ok(doc.paths['/api/3/action/package_show'].get.responses['429'], 'and the 429')
+  t.ok(doc.components.responses.RateLimitError.headers['Retry-After'])
   t.equal((await get('/docs/')).statusCode, 200)
 })
 
