@@ -124,6 +124,13 @@ t.test('refused registrations show the form again, escaped', async (t) => {
 
   const jsonBody = await app.app.inject({ method: 'POST', url: '/register', payload: { name: 'x', email: 'x@example.org', accept_terms: true } })
   isPage(t, jsonBody, 415)
+  const multipart = await app.app.inject({
+    method: 'POST',
+    url: '/register',
+    headers: { 'content-type': 'multipart/form-data; boundary=X' },
+    payload: '--X\r\nContent-Disposition: form-data; name="name"\r\n\r\nx\r\n--X--\r\n'
+  })
+  isPage(t, multipart, 415)
 })
 
 t.test('approval: the key waits for a sysadmin, in gateway mode too', async (t) => {

@@ -51,8 +51,9 @@ export default fp(async function transport (app: FastifyInstance, opts: Transpor
   // Multipart bodies are streamed instead, so that an uploaded file goes to
   // disk as it arrives rather than through a 10 MB buffer.
   app.addContentTypeParser('multipart/form-data', async (request: FastifyRequest, payload: AsyncIterable<Buffer>) => {
-    if (request.is404) return undefined
-    const name = (request.params as { name?: string }).name ?? ''
+    const name = (request.params as { name?: string }).name
+    // only action routes take files; any other route (the developer pages) refuses the body itself
+    if (request.is404 || name === undefined) return undefined
     // for the help link of a refusal, and the access log
     request.actionName = name
     const action = registry.get(name)

@@ -81,6 +81,8 @@ export default fp(async function auth (app: FastifyInstance, opts: { config: Con
     const now = Date.now()
     const seen = Math.max(last?.getTime() ?? 0, touched.get(tokenId) ?? 0)
     if (now - seen < TOUCH_EVERY_MS) return
+    // a bound on memory, not a correctness matter: forgetting only costs an extra write
+    if (touched.size >= KEY_CACHE_MAX) touched.clear()
     touched.set(tokenId, now)
     app.db.kysely.updateTable('api_tokens').set({ last_access: new Date(now) }).where('id', '=', tokenId).execute()
       .catch((err: unknown) => app.log.warn({ err, token_id: tokenId }, 'could not record the token\'s last access'))
