@@ -1,13 +1,14 @@
 /**
- * `npm run bench`: opend against PostgreSQL, in three scenarios (--scenario
- * all|show|search|datastore, all by default), each on its own throwaway database
- * opend_bench_<random>, with the real server in a child process.
+ * `npm run bench`: opend against PostgreSQL, in four scenarios (--scenario
+ * all|show|search|datastore|limits, all by default), each on its own throwaway
+ * database opend_bench_<random>, with the real server in a child process.
  *
  * show: package_show and package_list next to a bare Fastify route serving
  * the same bytes from memory, in the same run on the same machine.
  * 1. build (tsc), create the database, migrate, generate the catalog
  *    (bench/generate.ts, --datasets, 1000 by default)
- * 2. start `node dist/src/cli.js serve` on it, in a child process
+ * 2. start `node dist/src/cli.js serve` on it, in a child process (as in
+ *    every scenario, API keys not required and rate limits off: LIMITS_OFF)
  * 3. fetch, once, every URL the load will use from opend; start
  *    bench/baseline.ts (a child process too) serving those exact bytes
  * 4. throughput: autocannon, 10 connections, 2 s warm-up then 10 s, on
@@ -29,17 +30,23 @@
  * `opend datastore load` of a generated CSV (--datastore-load-rows,
  * 1,000,000) against `psql \copy ... FROM`.
  *
+ * limits: package_show on the show scenario's catalog from two servers at
+ * once, one with API keys required and rate limits counted in Redis
+ * (--redis-url, redis://127.0.0.1:6379), one with both off, autocannon
+ * alternating between them as in show; throughput and sequential latency,
+ * and the ratio of the two throughputs (bench/limits.ts).
+ *
  * Then print the tables, write bench/results/latest.json (and the plans to
  * bench/results/search-plans.md), drop the databases and stop the children,
  * also on failure or Ctrl-C.
  *
- * Flags: --scenario all|show|search|datastore --datasets N (1000) --search-datasets N (100000)
+ * Flags: --scenario all|show|search|datastore|limits --datasets N (1000) --search-datasets N (100000)
  *        --rounds N (3) --duration S (10) --warmup S (2) --connections N (10)
  *        --sequential N (500) --passes N (3) --no-build --tsx --keep-db
  *        --search-db NAME (generate into, and keep, this database: a second run reuses the catalog)
  *        --no-reindex (do not time `opend reindex`)
  *        --no-cache --datastore-rows N,M --datastore-db NAME --datastore-requests N (200)
- *        --datastore-load-rows N (1000000) --no-export --no-load
+ *        --datastore-load-rows N (1000000) --no-export --no-load --redis-url URL
  * Environment: DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres) is
  * only used to create and drop the benchmark databases.
  */
@@ -59,6 +66,7 @@ import { migrateToLatest } from '../src/db/migrate.js'
 import { BULK_THRESHOLD, generate, generateBulk } from './generate.js'
 import { plansReport, runSearchScenario, searchReport, timeReindex } from './search.js'
 import { type DatastoreResults, datastoreReport, generateTables, measureExport, measureLoad, runDatastoreScenario } from './datastore.js'
+import { type BenchRedis, LIMITS_OFF, benchRedis, benchRedisPrefix, createBenchKey, limitsOffEnv, limitsOnEnv, limitsReport, limitsResults, verifyLimits, type Side } from './limits.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const SITE_URL = 'https://opend.bench.example'
@@ -91,6 +99,7 @@ const { values: flags } = parseArgs({
     'datastore-load-rows': { type: 'string', default: '1000000' },
     'no-export': { type: 'boolean', default: false },
     'no-load': { type: 'boolean', default: false },
+    'redis-url': { type: 'string', default: 'redis://127.0.0.1:6379' },
     help: { type: 'boolean', short: 'h', default: false }
   }
 })
@@ -111,10 +120,12 @@ const opts = {
   searchDatasets: positive('search-datasets', flags['search-datasets']),
   passes: positive('passes', flags.passes)
 }
-if (!['all', 'show', 'search', 'datastore'].includes(flags.scenario)) throw new Error(`--scenario must be all, show, search or datastore (got ${flags.scenario})`)
+if (!['all', 'show', 'search', 'datastore', 'limits'].includes(flags.scenario)) throw new Error(`--scenario must be all, show, search, datastore or limits (got ${flags.scenario})`)
 const runShow = ['all', 'show'].includes(flags.scenario)
 const runSearch = ['all', 'search'].includes(flags.scenario)
 const runDatastore = ['all', 'datastore'].includes(flags.scenario)
+const runLimits = ['all', 'limits'].includes(flags.scenario)
+if (runLimits && !/^rediss?:\/\//.test(flags['redis-url'])) throw new Error(`--redis-url must be a redis:// URL (got ${flags['redis-url']})`)
 const datastoreSizes = flags['datastore-rows'].split(',').map((n) => positive('datastore-rows', n))
 
 const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`)
@@ -187,8 +198,8 @@ interface Sample {
   requests: number
   non2xx: number
   errors: number
-  /** CPU time per request of the server process, and of its PostgreSQL backends */
-  cpuUsPerRequest?: { server: number, postgres: number } | null
+  /** CPU time per request of the server process, of its PostgreSQL backends, and of Redis (limits) */
+  cpuUsPerRequest?: { server: number, postgres: number, redis?: number } | null
 }
 
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100
@@ -236,13 +247,14 @@ const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 0.5)
  * One autocannon run. Latencies come from autocannon's per-response
  * timings (sub-millisecond), not its histogram, which rounds to whole ms.
  */
-async function cannon (url: string, paths: string[], o: { duration?: number, amount?: number, connections: number }): Promise<Sample> {
+async function cannon (url: string, paths: string[], o: { duration?: number, amount?: number, connections: number, headers?: Record<string, string> }): Promise<Sample> {
   const latencies: number[] = []
   const instance = autocannon({
     url,
     connections: o.connections,
     pipelining: 1,
     timeout: 30,
+    ...(o.headers ? { headers: o.headers } : {}),
     ...(o.amount ? { amount: o.amount } : { duration: o.duration }),
     requests: [{
       method: 'GET',
@@ -268,6 +280,30 @@ function checkSample (what: string, s: Sample) {
   if (s.non2xx || s.errors) throw new Error(`${what}: ${s.non2xx} non-2xx responses and ${s.errors} errors out of ${s.requests}; the figures would be meaningless`)
 }
 
+/** The PostgreSQL backends connected to a database (they come and go with the pools). */
+async function backendPids (admin: pg.Client, dbName: string): Promise<number[]> {
+  return (await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [dbName])).rows.map((r) => r.pid)
+}
+
+/** Run `run`, and give its sample the CPU time per request of the server process, the PostgreSQL backends and Redis named. */
+async function measured (pids: { server: number | undefined, postgres: number[], redis?: number | null }, run: () => Promise<Sample>): Promise<Sample> {
+  const server0 = cpuSeconds(pids.server)
+  const pg0 = cpuByPid(pids.postgres)
+  const redis0 = pids.redis ? cpuSeconds(pids.redis) : null
+  const s = await run()
+  const server1 = cpuSeconds(pids.server)
+  const pg1 = cpuByPid(pids.postgres)
+  const redis1 = pids.redis ? cpuSeconds(pids.redis) : null
+  s.cpuUsPerRequest = server0 === null || server1 === null || s.requests === 0
+    ? null
+    : {
+        server: (server1 - server0) * 1e6 / s.requests,
+        postgres: cpuDelta(pg0, pg1) * 1e6 / s.requests,
+        ...(redis0 !== null && redis1 !== null ? { redis: (redis1 - redis0) * 1e6 / s.requests } : {})
+      }
+  return s
+}
+
 // ---------------------------------------------------------------- helpers
 
 function git (...args: string[]): string {
@@ -279,10 +315,13 @@ const fmt = (n: number, digits = 2) => Number.isFinite(n) ? n.toFixed(digits) : 
 const pad = (s: string, n: number) => s.length >= n ? s : s + ' '.repeat(n - s.length)
 const lpad = (s: string, n: number) => s.length >= n ? s : ' '.repeat(n - s.length) + s
 
-const cpuTotal = (s: Sample) => s.cpuUsPerRequest ? s.cpuUsPerRequest.server + s.cpuUsPerRequest.postgres : NaN
-const cpuText = (s: Sample) => s.cpuUsPerRequest
-  ? `CPU ${fmt(cpuTotal(s), 0)} µs/req${s.cpuUsPerRequest.postgres ? ` (node ${fmt(s.cpuUsPerRequest.server, 0)} + postgres ${fmt(s.cpuUsPerRequest.postgres, 0)})` : ''}`
-  : ''
+const cpuTotal = (s: Sample) => s.cpuUsPerRequest ? s.cpuUsPerRequest.server + s.cpuUsPerRequest.postgres + (s.cpuUsPerRequest.redis ?? 0) : NaN
+function cpuText (s: Sample): string {
+  const c = s.cpuUsPerRequest
+  if (!c) return ''
+  const redis = c.redis !== undefined ? ` + redis ${fmt(c.redis, 0)}` : ''
+  return `CPU ${fmt(cpuTotal(s), 0)} µs/req${c.postgres ? ` (node ${fmt(c.server, 0)} + postgres ${fmt(c.postgres, 0)}${redis})` : ''}`
+}
 
 function shuffled<T> (xs: T[]): T[] {
   const out = [...xs]
@@ -326,9 +365,9 @@ const serveArgs = flags.tsx ? ['--import', 'tsx', 'src/cli.ts', 'serve'] : ['dis
 
 async function main () {
   if (flags.help) {
-    process.stdout.write('usage: npm run bench -- [--scenario all|show|search|datastore] [--datasets N] [--search-datasets N] [--rounds N] [--duration S] [--warmup S]\n' +
+    process.stdout.write('usage: npm run bench -- [--scenario all|show|search|datastore|limits] [--datasets N] [--search-datasets N] [--rounds N] [--duration S] [--warmup S]\n' +
       '                        [--connections N] [--sequential N] [--passes N] [--no-build] [--tsx] [--keep-db] [--search-db NAME] [--no-reindex] [--no-cache]\n' +
-      '                        [--datastore-rows N,M] [--datastore-db NAME] [--datastore-requests N] [--datastore-load-rows N] [--no-export] [--no-load]\n')
+      '                        [--datastore-rows N,M] [--datastore-db NAME] [--datastore-requests N] [--datastore-load-rows N] [--no-export] [--no-load] [--redis-url URL]\n')
     return
   }
   const started = Date.now()
@@ -352,6 +391,13 @@ async function main () {
     "SELECT name, current_setting(name) AS setting FROM pg_settings WHERE name IN ('shared_buffers', 'work_mem', 'effective_cache_size', 'max_parallel_workers_per_gather', 'jit') ORDER BY name"
   )).rows.map((r) => [r.name, r.setting]))
 
+  // Redis is needed last, by the limits scenario: missing, it fails the run before the others spend their time
+  let redis: BenchRedis | null = null
+  if (runLimits) {
+    redis = await benchRedis(flags['redis-url'], benchRedisPrefix())
+    cleanups.push(redis.close)
+  }
+
   const lines: string[] = []
   const show = runShow ? await showScenario(admin, adminUrl) : null
   if (show) lines.push(...show.lines)
@@ -359,6 +405,8 @@ async function main () {
   if (search) lines.push(...search.lines)
   const datastore = runDatastore ? await datastoreScenarioRun(admin, adminUrl) : null
   if (datastore) lines.push(...datastoreReport(datastore))
+  const limits = redis ? await limitsScenarioRun(admin, adminUrl, redis) : null
+  if (limits) lines.push(...limits.lines)
 
   const cpus = os.cpus()
   const loadAtEnd = os.loadavg()
@@ -383,6 +431,7 @@ async function main () {
     ...(show ? { show: show.results } : {}),
     ...(search ? { search: search.results } : {}),
     ...(datastore ? { datastore } : {}),
+    ...(limits ? { limits: limits.results } : {}),
     seconds: Math.round((Date.now() - started) / 1000)
   }
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true })
@@ -401,12 +450,12 @@ async function main () {
   process.stdout.write([...header, ...lines].join('\n') + '\n')
 }
 
-/** package_show and package_list against a bare Fastify route serving the same bytes. */
-async function showScenario (admin: pg.Client, adminUrl: string) {
+/** A throwaway database with the show scenario's catalog (--datasets), and the server environment for it. */
+async function showCatalog (admin: pg.Client, adminUrl: string) {
   const { name: dbName, url: benchUrl } = await benchDatabase(admin, adminUrl)
 
   // --no-cache measures the database path of every request (OPEND_PACKAGE_CACHE=false)
-  const env = { DATABASE_URL: benchUrl, OPEND_SITE_URL: SITE_URL, OPEND_DEMO: 'false', LOG_LEVEL: 'warn', OPEND_PACKAGE_CACHE: flags['no-cache'] ? 'false' : 'true' }
+  const env = { DATABASE_URL: benchUrl, OPEND_SITE_URL: SITE_URL, OPEND_DEMO: 'false', LOG_LEVEL: 'warn', OPEND_PACKAGE_CACHE: flags['no-cache'] ? 'false' : 'true', ...LIMITS_OFF }
   const config = loadConfig({ ...env, PORT: '0' })
   const db = await openDatabase({ databaseUrl: benchUrl, dataDir: os.tmpdir(), poolSize: 8 })
   let gen
@@ -423,6 +472,12 @@ async function showScenario (admin: pg.Client, adminUrl: string) {
     await db.close()
   }
   log(`generated ${gen.created} datasets with ${gen.resources} resources in ${(gen.ms / 1000).toFixed(1)} s`)
+  return { dbName, benchUrl, env, gen }
+}
+
+/** package_show and package_list against a bare Fastify route serving the same bytes. */
+async function showScenario (admin: pg.Client, adminUrl: string) {
+  const { dbName, env, gen } = await showCatalog(admin, adminUrl)
 
   // ---- opend
   const opend = await startChild('opend', serveArgs, { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1' }, /listening on http:\/\/127\.0\.0\.1:(\d+)/)
@@ -477,20 +532,8 @@ async function showScenario (admin: pg.Client, adminUrl: string) {
     package_show: { opend: [], baseline: [] },
     status_show: { opend: [], baseline: [] }
   }
-  const backends = async () => (await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [dbName])).rows.map((r) => r.pid)
-  const measured = async (target: Target, run: () => Promise<Sample>): Promise<Sample> => {
-    const serverPid = (target === 'opend' ? opend : baseline).proc.pid
-    const pgPids = target === 'opend' ? await backends() : []
-    const server0 = cpuSeconds(serverPid)
-    const pg0 = cpuByPid(pgPids)
-    const s = await run()
-    const server1 = cpuSeconds(serverPid)
-    const pg1 = cpuByPid(pgPids)
-    s.cpuUsPerRequest = server0 === null || server1 === null || s.requests === 0
-      ? null
-      : { server: (server1 - server0) * 1e6 / s.requests, postgres: cpuDelta(pg0, pg1) * 1e6 / s.requests }
-    return s
-  }
+  const measuredOn = async (target: Target, run: () => Promise<Sample>): Promise<Sample> =>
+    measured({ server: (target === 'opend' ? opend : baseline).proc.pid, postgres: target === 'opend' ? await backendPids(admin, dbName) : [] }, run)
   const perRun = opts.warmup + opts.duration
   log(`${opts.rounds} rounds x ${Object.keys(scenarios).length * 2} runs of ${perRun} s (+ sequential): about ${Math.ceil(opts.rounds * 4 * (perRun + 1) / 60 + 0.5)} min`)
   for (let round = 0; round < opts.rounds; round++) {
@@ -499,7 +542,7 @@ async function showScenario (admin: pg.Client, adminUrl: string) {
     for (const scenario of Object.keys(scenarios) as Scenario[]) {
       for (const target of order) {
         if (opts.warmup > 0) await cannon(targets[target], scenarios[scenario], { duration: opts.warmup, connections: opts.connections })
-        const s = await measured(target, () => cannon(targets[target], scenarios[scenario], { duration: opts.duration, connections: opts.connections }))
+        const s = await measuredOn(target, () => cannon(targets[target], scenarios[scenario], { duration: opts.duration, connections: opts.connections }))
         checkSample(`${scenario} on ${target}`, s)
         load[scenario][target].push(s)
         log(`round ${round + 1} ${pad(scenario, 13)} ${pad(target, 9)} ${lpad(fmt(s.rps, 0), 6)} req/s  p50 ${fmt(s.p50)} ms  p99 ${fmt(s.p99)} ms  ${cpuText(s)}`)
@@ -508,7 +551,7 @@ async function showScenario (admin: pg.Client, adminUrl: string) {
     for (const scenario of Object.keys(sequentialScenarios) as SeqScenario[]) {
       for (const target of order) {
         await cannon(targets[target], sequentialScenarios[scenario], { amount: 50, connections: 1 })
-        const s = await measured(target, () => cannon(targets[target], sequentialScenarios[scenario], { amount: opts.sequential, connections: 1 }))
+        const s = await measuredOn(target, () => cannon(targets[target], sequentialScenarios[scenario], { amount: opts.sequential, connections: 1 }))
         checkSample(`sequential ${scenario} on ${target}`, s)
         seq[scenario][target].push(s)
         log(`round ${round + 1} sequential ${pad(scenario, 12)} ${pad(target, 9)} median ${fmt(s.p50, 3)} ms  p99 ${fmt(s.p99, 3)} ms  ${cpuText(s)}`)
@@ -598,13 +641,95 @@ async function showScenario (admin: pg.Client, adminUrl: string) {
 }
 
 /**
+ * package_show from two servers on the show scenario's catalog at once: one
+ * with API keys required and rate limits counted in Redis, one with both off
+ * (bench/limits.ts), loaded in turn as showScenario loads opend and baseline.
+ */
+async function limitsScenarioRun (admin: pg.Client, adminUrl: string, redis: BenchRedis) {
+  const { dbName, env, gen } = await showCatalog(admin, adminUrl)
+  const { url: redisUrl, prefix: redisPrefix } = redis
+  // the counters; the database, with the key, is dropped anyway
+  cleanups.push(async () => { log(`limits: deleted ${await redis.drop()} Redis keys under ${redisPrefix}`) })
+  const base = { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1' }
+  const onEnv = limitsOnEnv(base, redisUrl, redisPrefix)
+  const { key, tokenId } = createBenchKey(flags.tsx ? ['--import', 'tsx', 'src/cli.ts'] : ['dist/src/cli.js'], onEnv, ROOT)
+  log(`limits: key ${key.slice(0, 8)}... (token ${tokenId}); Redis ${redis.version} at ${redisUrl}, keys under ${redisPrefix}`)
+
+  const listening = /listening on http:\/\/127\.0\.0\.1:(\d+)/
+  const off = await startChild('opend (limits off)', serveArgs, limitsOffEnv(base), listening)
+  const on = await startChild('opend (limits on)', serveArgs, onEnv, listening)
+  const targets: Record<Side, string> = { on: `http://127.0.0.1:${on.port}`, off: `http://127.0.0.1:${off.port}` }
+  log(`limits: on is listening on ${targets.on}, off on ${targets.off}`)
+
+  const listRes = await fetch(targets.off + '/api/3/action/package_list')
+  const names = ((await listRes.json()) as { result: string[] }).result
+  if (names.length < 1) throw new Error('package_list returned no datasets')
+  const showPaths = shuffled(names).slice(0, SAMPLE_NAMES).map((n) => `/api/3/action/package_show?id=${encodeURIComponent(n)}`)
+  const check = await verifyLimits({ onUrl: targets.on, offUrl: targets.off, path: showPaths[0], key })
+  // the one answer with the key counted in Redis, not in the process
+  const first = await redis.dayCount()
+  if (first !== 1) throw new Error(`limits on: after the one check, Redis holds ${first ?? 'no single'} count in a day window under ${redisPrefix}, not 1 (keys: ${JSON.stringify(await redis.keys())})`)
+  log(`limits: checked: without a key ${check.refusal.status} ${check.refusal.code}; with it 200, ratelimit-policy: ${check.headers['ratelimit-policy']}; off 200 without rate-limit headers; counters in Redis`)
+
+  const headers: Record<Side, Record<string, string> | undefined> = { on: { 'api-key': key }, off: undefined }
+  const load: Record<Side, Sample[]> = { on: [], off: [] }
+  const seq: Record<Side, Sample[]> = { on: [], off: [] }
+  // the key's answers, to set against Redis's count: the check's one, and every run's
+  const counted = { responses: 1, runs: 0 }
+  const run = async (side: Side, o: { duration?: number, amount?: number, connections: number }) => {
+    const s = await cannon(targets[side], showPaths, { ...o, headers: headers[side] })
+    if (side === 'on') {
+      counted.responses += s.requests
+      counted.runs++
+    }
+    return s
+  }
+  const pids = async (side: Side) => ({ server: (side === 'on' ? on : off).proc.pid, postgres: await backendPids(admin, dbName), redis: redis.pid })
+  const perRun = opts.warmup + opts.duration
+  log(`limits: ${opts.rounds} rounds x 2 runs of ${perRun} s (+ sequential): about ${Math.ceil(opts.rounds * 2 * (perRun + 2) / 60 + 0.5)} min`)
+  for (let round = 0; round < opts.rounds; round++) {
+    const order: Side[] = round % 2 === 0 ? ['on', 'off'] : ['off', 'on']
+    for (const side of order) {
+      if (opts.warmup > 0) checkSample(`limits ${side} warm-up`, await run(side, { duration: opts.warmup, connections: opts.connections }))
+      const s = await measured(await pids(side), () => run(side, { duration: opts.duration, connections: opts.connections }))
+      checkSample(`package_show with limits ${side}`, s)
+      load[side].push(s)
+      log(`round ${round + 1} package_show limits ${pad(side, 3)} ${lpad(fmt(s.rps, 0), 6)} req/s  p50 ${fmt(s.p50)} ms  p99 ${fmt(s.p99)} ms  ${cpuText(s)}`)
+    }
+    for (const side of order) {
+      checkSample(`sequential limits ${side} warm-up`, await run(side, { amount: 50, connections: 1 }))
+      const s = await measured(await pids(side), () => run(side, { amount: opts.sequential, connections: 1 }))
+      checkSample(`sequential package_show with limits ${side}`, s)
+      seq[side].push(s)
+      log(`round ${round + 1} sequential package_show limits ${pad(side, 3)} median ${fmt(s.p50, 3)} ms  p99 ${fmt(s.p99, 3)} ms  ${cpuText(s)}`)
+    }
+  }
+  const redisDay = await redis.dayCount() ?? 0
+  // a request in flight when a run stops is counted by the server, not by autocannon
+  if (redisDay < counted.responses) throw new Error(`limits on: Redis counted ${redisDay} requests for the key, fewer than the ${counted.responses} answers received: not every request was counted there`)
+  await on.stop()
+  await off.stop()
+
+  const results = limitsResults({
+    settings: { ...opts, sampleNames: showPaths.length, siteUrl: SITE_URL, packageCache: !flags['no-cache'], redisUrl },
+    catalog: { datasets: gen.created, resources: gen.resources, generateSeconds: gen.ms / 1000 },
+    redis: { url: redisUrl, version: redis.version, pid: redis.pid, prefix: redisPrefix },
+    check,
+    load,
+    sequential: seq,
+    counted: { responses: counted.responses, redisDay, connections: opts.connections, runs: counted.runs }
+  })
+  return { results, lines: limitsReport(results, opts) }
+}
+
+/**
  * package_search on a bulk-generated catalog (--search-datasets, 100,000 by
  * default): `opend reindex` timed, then bench/search.ts against the server,
  * every figure beside the same SQL run directly.
  */
 async function searchScenarioRun (admin: pg.Client, adminUrl: string) {
   const { name: dbName, url } = await benchDatabase(admin, adminUrl, flags['search-db'])
-  const env = { DATABASE_URL: url, OPEND_SITE_URL: SITE_URL, OPEND_DEMO: 'false', LOG_LEVEL: 'warn', OPEND_PACKAGE_CACHE: flags['no-cache'] ? 'false' : 'true' }
+  const env = { DATABASE_URL: url, OPEND_SITE_URL: SITE_URL, OPEND_DEMO: 'false', LOG_LEVEL: 'warn', OPEND_PACKAGE_CACHE: flags['no-cache'] ? 'false' : 'true', ...LIMITS_OFF }
   const config = loadConfig({ ...env, PORT: '0' })
   const db = await openDatabase({ databaseUrl: url, dataDir: os.tmpdir(), poolSize: 4 })
   let gen
@@ -691,7 +816,7 @@ async function searchScenarioRun (admin: pg.Client, adminUrl: string) {
  */
 async function datastoreScenarioRun (admin: pg.Client, adminUrl: string): Promise<DatastoreResults> {
   const { url } = await benchDatabase(admin, adminUrl, flags['datastore-db'])
-  const env = { DATABASE_URL: url, OPEND_SITE_URL: SITE_URL, OPEND_DEMO: 'false', LOG_LEVEL: 'warn', OPEND_PACKAGE_CACHE: flags['no-cache'] ? 'false' : 'true' }
+  const env = { DATABASE_URL: url, OPEND_SITE_URL: SITE_URL, OPEND_DEMO: 'false', LOG_LEVEL: 'warn', OPEND_PACKAGE_CACHE: flags['no-cache'] ? 'false' : 'true', ...LIMITS_OFF }
   const config = loadConfig({ ...env, PORT: '0' })
   const migrating = await openDatabase({ databaseUrl: url, dataDir: os.tmpdir(), poolSize: 1 })
   await migrateToLatest(migrating.kysely)

@@ -129,3 +129,17 @@ t.test('a tier the configuration no longer names holds a key to the default tier
   t.equal(res.statusCode, 200)
   t.equal(res.headers['x-ratelimit-limit'], '5')
 })
+
+t.test('gateway refusals count against the address, so made-up keys cannot flood the key lookups', async (t) => {
+  const { app, user } = await build(t, { OPEND_RATE_LIMITS: TIERS, OPEND_REQUIRE_API_KEY: 'true' })
+  const u = await user('somchai')
+  const guess = (i: number) => app.inject({ url: '/get-ckan/status_show', remoteAddress: '203.0.113.9', headers: { 'api-key': `opend_guess${i}guessguessguessguessguessguessguess` } })
+  for (let i = 0; i < 3; i++) {
+    const res = await guess(i)
+    t.equal(fails(res, 403).code, 'API_KEY_INVALID')
+    t.equal(res.headers['x-ratelimit-remaining'], String(2 - i))
+  }
+  t.equal(fails(await guess(3), 429).code, 'OVER_RATE_LIMIT')
+  const keyed = await app.inject({ url: '/get-ckan/status_show', remoteAddress: '203.0.113.9', headers: { 'api-key': u.token } })
+  t.equal(keyed.statusCode, 200, 'a valid key from that address is counted under the key')
+})

@@ -126,6 +126,26 @@ export default fp(async function auth (app: FastifyInstance, opts: { config: Con
   })
 
   const getKey = `${opts.config.siteUrl}/register`
+  /**
+   * Gateway mode's refusal, or null. It is thrown in preParsing, after every
+   * onRequest hook: the rate limiter has then counted the request against
+   * its address, so a flood of made-up keys (each a database lookup) is held
+   * to the anonymous tier like any other anonymous traffic.
+   */
+  function refusal (request: FastifyRequest, found: KeyLookup | null): AuthorizationError | null {
+    if (!opts.config.requireApiKey || request.routeOptions.config.keyless || isDocs(request.url)) return null
+    if (request.actionName !== undefined && opts.keylessActions.has(request.actionName)) return null
+    if (!found) return new AuthorizationError(`No API key was supplied. Get one at ${getKey} and send it in the api-key header.`, { code: 'API_KEY_MISSING' })
+    switch (found.status) {
+      case 'ok': return null
+      case 'invalid': return new AuthorizationError(`An invalid API key was supplied. Get one at ${getKey}.`, { code: 'API_KEY_INVALID' })
+      case 'disabled': return new AuthorizationError('The API key supplied has been disabled. Contact the site\'s administrators.', { code: 'API_KEY_DISABLED' })
+      case 'pending': return new AuthorizationError('The API key supplied awaits a sysadmin\'s approval.', { code: 'API_KEY_DISABLED' })
+      case 'expired': return new AuthorizationError(`The API key supplied has expired. Get a new one at ${getKey}.`, { code: 'API_KEY_EXPIRED' })
+    }
+  }
+  const refusals = new WeakMap<FastifyRequest, AuthorizationError>()
+
   app.addHook('onRequest', async (request) => {
     // action routes: the name is known before the body is read, for the help link of a refusal
     const name = (request.params as { name?: unknown } | undefined)?.name
@@ -133,13 +153,12 @@ export default fp(async function auth (app: FastifyInstance, opts: { config: Con
     const key = presentedKey(request)
     // without a key here the caller stays unknown: the transport may still find one in the body
     const found = key ? await resolve(request, key) : null
-    if (!opts.config.requireApiKey || request.routeOptions.config.keyless || isDocs(request.url)) return
-    if (typeof name === 'string' && opts.keylessActions.has(name)) return
-    if (!found) throw new AuthorizationError(`No API key was supplied. Get one at ${getKey} and send it in the api-key header.`, { code: 'API_KEY_MISSING' })
-    if (found.status === 'invalid') throw new AuthorizationError(`An invalid API key was supplied. Get one at ${getKey}.`, { code: 'API_KEY_INVALID' })
-    if (found.status === 'disabled') throw new AuthorizationError('The API key supplied has been disabled. Contact the site\'s administrators.', { code: 'API_KEY_DISABLED' })
-    if (found.status === 'pending') throw new AuthorizationError('The API key supplied awaits a sysadmin\'s approval.', { code: 'API_KEY_DISABLED' })
-    if (found.status === 'expired') throw new AuthorizationError(`The API key supplied has expired. Get a new one at ${getKey}.`, { code: 'API_KEY_EXPIRED' })
+    const refused = refusal(request, found)
+    if (refused) refusals.set(request, refused)
+  })
+  app.addHook('preParsing', async (request) => {
+    const refused = refusals.get(request)
+    if (refused) throw refused
   })
 }, { name: 'auth', dependencies: ['db'] })
 

@@ -12,7 +12,7 @@
  *
  * A request is charged its route's cost when it arrives, before its body is
  * read; an action that costs more (Action.cost) is charged the rest by the
- * transport once its parameters are known, through request.charge.
+ * transport once its parameters are known, through app.charge.
  * Depends on: auth (request.key).
  */
 import fp from 'fastify-plugin'
