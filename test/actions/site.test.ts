@@ -179,7 +179,8 @@ t.test('API tokens: create, list, revoke', async (t) => {
   const list = ok(await call('api_token_list', { user_id: 'somchai' }, somchai.token))
   t.equal(list.length, 2, 'the helper\'s token and the new one')
   for (const row of list) {
-    t.same(Object.keys(row), ['id', 'name', 'user_id', 'created_at', 'last_access'])
+    // CKAN's fields, in CKAN's order, then opend's (issue #5)
+    t.same(Object.keys(row), ['id', 'name', 'user_id', 'created_at', 'last_access', 'user_name', 'tier', 'state', 'expires_at'])
     t.equal(row.user_id, somchai.id)
     t.match(row.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/)
   }

@@ -147,13 +147,20 @@ semantics('RedisStore', async () => {
   const store = sharedStore(ns)
   return {
     store,
-    // Redis keeps its own time; shortening the keys' lives is the same as
-    // that time passing, without the tests waiting for it.
+    // Redis keeps its own time; moving every window's end and the hash's
+    // life back is the same as that time passing, without the tests waiting.
     advance: async (ms) => {
       for (const key of await admin.keys(`${ns}*`)) {
         const ttl = await admin.pttl(key)
-        if (ttl <= ms) await admin.del(key)
-        else await admin.pexpire(key, ttl - ms)
+        if (ttl <= ms) {
+          await admin.del(key)
+          continue
+        }
+        const fields = await admin.hgetall(key)
+        for (const [field, value] of Object.entries(fields)) {
+          if (field.startsWith('e')) await admin.hset(key, field, String(Number(value) - ms))
+        }
+        await admin.pexpire(key, ttl - ms)
       }
     },
     slack: 250,
@@ -179,19 +186,37 @@ t.test('RedisStore: windows end on Redis\'s own clock', async (t) => {
   t.equal((await store.hit('s', second, 1)).allowed, true)
 })
 
-t.test('RedisStore: a counter without expiry is given one', async (t) => {
+t.test('RedisStore: a subject\'s windows are one hash, living as long as its longest window', async (t) => {
   const ns = namespace()
   const store = sharedStore(ns)
   t.teardown(async () => {
     await store.close()
     await dropKeys(admin, ns)
   })
-  await admin.set(`${ns}{s}:minute`, '7')
-  const outcome = await store.hit('s', minute(5), 1)
-  t.same(counts(outcome), { allowed: false, used: [7] })
-  t.equal(outcome.windows[0].resetMs, 60_000)
-  const ttl = await admin.pttl(`${ns}{s}:minute`)
-  t.ok(ttl > 59_000 && ttl <= 60_000, 'so a full one still resets')
+  await store.hit('s', [{ name: 'second', limit: 5 }, { name: 'hour', limit: 5 }], 2)
+  const fields = await admin.hgetall(`${ns}{s}`)
+  t.same(Object.keys(fields).sort(), ['c1000', 'c3600000', 'e1000', 'e3600000'])
+  t.equal(fields.c1000, '2')
+  t.equal(Number(fields.e3600000) - Number(fields.e1000), 3_599_000, 'each window ends on Redis\'s clock')
+  const ttl = await admin.pttl(`${ns}{s}`)
+  t.ok(ttl > 3_590_000 && ttl <= 3_600_000, 'the hash goes when its hour ends')
+  // a window whose end has passed counts from zero, whatever the hash still holds
+  await admin.hset(`${ns}{s}`, 'c1000', '5', 'e1000', '1')
+  t.same(counts(await store.hit('s', [{ name: 'second', limit: 5 }], 1)), { allowed: true, used: [1] })
+})
+
+t.test('RedisStore: hits sent together are one batch, still counted one by one', async (t) => {
+  const ns = namespace()
+  const store = sharedStore(ns)
+  t.teardown(async () => {
+    await store.close()
+    await dropKeys(admin, ns)
+  })
+  const outcomes = await Promise.all(Array.from({ length: 600 }, async (_, i) => await store.hit(i % 3 === 0 ? 'a' : 'b', minute(150), 1)))
+  t.equal(outcomes.filter((o, i) => i % 3 === 0 && o.allowed).length, 150, 'a: 200 sent, 150 admitted')
+  t.equal(outcomes.filter((o, i) => i % 3 !== 0 && o.allowed).length, 150, 'b: 400 sent, 150 admitted')
+  const remaining = outcomes.filter((o, i) => i % 3 === 0 && o.allowed).map((o) => o.windows[0]!.used).sort((x, y) => x - y)
+  t.same(remaining, Array.from({ length: 150 }, (_, i) => i + 1), 'each admitted hit saw its own count')
 })
 
 t.test('RedisStore: two clients sharing Redis admit exactly the limit', async (t) => {
@@ -207,13 +232,13 @@ t.test('RedisStore: two clients sharing Redis admit exactly the limit', async (t
   }
 
   t.equal(await burst(minute(100), 1), 100)
-  t.equal(await admin.get(`${ns}{s}:minute`), '100')
+  t.equal(await admin.hget(`${ns}{s}`, 'c60000'), '100')
 
   await dropKeys(admin, ns)
   t.equal(await burst([{ name: 'minute', limit: 100 }, { name: 'hour', limit: 50 }], 3), 16, '16 × 3 = 48 fits the hour')
-  t.equal(await admin.get(`${ns}{s}:minute`), '48')
-  t.equal(await admin.get(`${ns}{s}:hour`), '48')
-  const ttl = await admin.pttl(`${ns}{s}:hour`)
+  t.equal(await admin.hget(`${ns}{s}`, 'c60000'), '48')
+  t.equal(await admin.hget(`${ns}{s}`, 'c3600000'), '48')
+  const ttl = await admin.pttl(`${ns}{s}`)
   t.ok(ttl > 3_590_000 && ttl <= 3_600_000, 'the hour expires when it ends')
 })
 
@@ -333,7 +358,7 @@ t.test('RedisStore: Redis going away and coming back', async (t) => {
   await reader.connect()
   for (const [i, store] of stores.entries()) {
     t.same(counts(await store.hit(modes[i], minute(3), 1)), { allowed: true, used: [1] }, `${modes[i]}: counted in the new Redis`)
-    t.equal(await reader.get(`${ns}{${modes[i]}}:minute`), '1')
+    t.equal(await reader.hget(`${ns}{${modes[i]}}`, 'c60000'), '1')
   }
   t.same(counts(await local.hit('local', minute(3), 1)), { allowed: true, used: [2] }, 'local: the per-process count is left behind')
 })

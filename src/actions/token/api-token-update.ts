@@ -36,6 +36,6 @@ export default defineAction({
     const t = (await findTokenRow(db, row.id))!
     const owner = (await findUser(db, t.user_id))!
     const { id, name, user_id: userId, tier, state } = t
-    return { id, name, user_id: userId, user_name: owner.name, tier, state, created_at: ckanTimestamp(t.created_at), last_access: ckanTimestamp(t.last_access), expires_at: ckanTimestamp(t.expires_at) }
+    return { id, name, user_id: userId, created_at: ckanTimestamp(t.created_at), last_access: ckanTimestamp(t.last_access), user_name: owner.name, tier, state, expires_at: ckanTimestamp(t.expires_at) }
   }
 })

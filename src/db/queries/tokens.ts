@@ -71,7 +71,8 @@ export interface TokenFilter { userId?: string, state?: TokenState, tier?: strin
 /** Keys that are not revoked, oldest first. */
 export async function listTokens (db: Kysely<Database>, f: TokenFilter) {
   let q = db.selectFrom('api_tokens as t').innerJoin('users as u', 'u.id', 't.user_id')
-    .select(['t.id', 't.name', 't.user_id', 'u.name as user_name', 't.created_at', 't.last_access', 't.tier', 't.state', 't.expires_at'])
+    // CKAN's api_token_list fields first, in its order
+    .select(['t.id', 't.name', 't.user_id', 't.created_at', 't.last_access', 'u.name as user_name', 't.tier', 't.state', 't.expires_at'])
     .where('t.revoked_at', 'is', null)
   if (f.userId) q = q.where('t.user_id', '=', f.userId)
   if (f.state) q = q.where('t.state', '=', f.state)
