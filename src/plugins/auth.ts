@@ -156,10 +156,12 @@ export default fp(async function auth (app: FastifyInstance, opts: { config: Con
     const refused = refusal(request, found)
     if (refused) refusals.set(request, refused)
   })
-  app.addHook('preParsing', async (request) => {
-    const refused = refusals.get(request)
-    if (refused) throw refused
-  })
+  if (opts.config.requireApiKey) {
+    app.addHook('preParsing', async (request) => {
+      const refused = refusals.get(request)
+      if (refused) throw refused
+    })
+  }
 }, { name: 'auth', dependencies: ['db'] })
 
 declare module 'fastify' {

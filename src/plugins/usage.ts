@@ -10,6 +10,19 @@ import type { FastifyInstance } from 'fastify'
 import { addUsage, type UsageBatch } from '../db/queries/tokens.js'
 
 const FLUSH_EVERY_MS = 5000
+const DAY_MS = 86_400_000
+
+// the day's name, remade once a day rather than for every request
+let today = ''
+let tomorrow = 0
+function utcDay (): string {
+  const now = Date.now()
+  if (now >= tomorrow) {
+    today = new Date(now).toISOString().slice(0, 10)
+    tomorrow = (Math.floor(now / DAY_MS) + 1) * DAY_MS
+  }
+  return today
+}
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -71,6 +84,6 @@ export default fp(async function usage (app: FastifyInstance, opts: { actions: R
     const action = name !== undefined
       ? (opts.actions.has(name) ? name : 'unknown_action')
       : (request.routeOptions.config.usageName ?? 'other')
-    add(new Date().toISOString().slice(0, 10), key.tokenId, action, 1, request.rateLimited ? 1 : 0)
+    add(utcDay(), key.tokenId, action, 1, request.rateLimited ? 1 : 0)
   })
 }, { name: 'usage', dependencies: ['auth', 'db'] })
