@@ -161,12 +161,13 @@ export async function benchRedis (url: string, prefix: string) {
     pid: local ? Number(field('process_id')) || null : null,
     keys,
     /**
-     * The count in the one day window under the prefix (the bench key's:
-     * every request it made), or null when there is not exactly one.
+     * The count in the day window of the one key's hash under the prefix
+     * (every request the bench key made; src/limits/redis-store.ts), or null
+     * when there is not exactly one key's hash.
      */
     dayCount: async (): Promise<number | null> => {
-      const day = (await keys()).filter((k) => k.endsWith(':day'))
-      return day.length === 1 ? Number(await client.get(day[0]) ?? 0) : null
+      const mine = (await keys()).filter((k) => k.includes('{k:'))
+      return mine.length === 1 ? Number(await client.hget(mine[0]!, 'c86400000') ?? 0) : null
     },
     drop: async () => {
       const found = await keys()

@@ -7,7 +7,8 @@ import { WINDOWS, type CounterStore, type Outcome, type Window } from './store.j
  * every process sharing it sees one set of counters. A subject's windows live
  * in one hash: `c<ms>` its count, `e<ms>` when it ends (Redis's clock), for
  * the window `<ms>` long; the hash expires with its longest window. One
- * HMGET per hit, and an HSET and a PEXPIRE when it is admitted.
+ * HMGET per hit, an HSET when it is admitted, and a PEXPIRE when a window
+ * starts.
  * KEYS[j]: hit j's hash. ARGV: per hit, its cost, its number of windows n,
  * then n pairs of limit and length.
  * Reply: per hit, allowed (0/1) then n pairs of used and ms left.
@@ -28,32 +29,34 @@ for j = 1, #KEYS do
     fields[2 * i] = 'e' .. len
   end
   local stored = redis.call('HMGET', key, unpack(fields))
-  local used, ends, limits = {}, {}, {}
+  local used, ends, started = {}, {}, {}
   local allowed = 1
-  local last = now
   for i = 1, n do
-    local len = tonumber(ARGV[a + 2 * i + 1])
-    limits[i] = tonumber(ARGV[a + 2 * i])
     used[i] = tonumber(stored[2 * i - 1]) or 0
     ends[i] = tonumber(stored[2 * i]) or 0
     if ends[i] <= now then
       used[i] = 0
-      ends[i] = now + len
+      ends[i] = now + tonumber(ARGV[a + 2 * i + 1])
+      started[i] = true
     end
-    if used[i] + cost > limits[i] then allowed = 0 end
+    if used[i] + cost > tonumber(ARGV[a + 2 * i]) then allowed = 0 end
   end
   if allowed == 1 then
     local set = {}
+    local last = 0
     for i = 1, n do
       used[i] = used[i] + cost
-      set[4 * i - 3] = fields[2 * i - 1]
-      set[4 * i - 2] = used[i]
-      set[4 * i - 1] = fields[2 * i]
-      set[4 * i] = ends[i]
+      set[#set + 1] = fields[2 * i - 1]
+      set[#set + 1] = used[i]
+      if started[i] then
+        set[#set + 1] = fields[2 * i]
+        set[#set + 1] = ends[i]
+      end
       if ends[i] > last then last = ends[i] end
     end
     redis.call('HSET', key, unpack(set))
-    redis.call('PEXPIRE', key, last - now)
+    -- the hash lives as long as its longest window, which moves only when a window starts
+    if next(started) then redis.call('PEXPIRE', key, last - now) end
   end
   reply[#reply + 1] = allowed
   for i = 1, n do
@@ -106,6 +109,8 @@ interface Pending {
  * handles one round of sockets go out as one script call, one write and one
  * reply. A call per hit costs more in the client and in Redis than the
  * request it limits (bench/README.md); a batch is still atomic hit by hit.
+ * (Holding hits back while a batch is out made bigger batches but slower
+ * answers, and fewer of them from a client waiting for each.)
  */
 const BATCH_MAX = 256
 
@@ -176,16 +181,17 @@ export class RedisStore implements CounterStore {
     await this.#connecting
     return new Promise((resolve) => {
       this.#queue.push({ subject, windows, cost, resolve })
-      if (!this.#scheduled) {
-        this.#scheduled = true
-        setImmediate(() => this.#flush())
-      }
+      this.#kick()
     })
   }
 
-  #flush (): void {
-    this.#scheduled = false
-    while (this.#queue.length > 0) this.#send(this.#queue.splice(0, BATCH_MAX))
+  #kick (): void {
+    if (this.#scheduled) return
+    this.#scheduled = true
+    setImmediate(() => {
+      this.#scheduled = false
+      while (this.#queue.length > 0) this.#send(this.#queue.splice(0, BATCH_MAX))
+    })
   }
 
   #send (batch: Pending[]): void {
