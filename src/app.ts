@@ -76,9 +76,11 @@ async function opend (fastify: FastifyInstance, opts: AppOptions): Promise<void>
   // CKAN answers the API root and version paths with a bare {"version": N}
   const version = (n: number) => async (_req: unknown, reply: { type: (t: string) => { send: (b: string) => unknown } }) =>
     reply.type('application/json;charset=utf-8').send(`{"version": ${n}}`)
-  fastify.get('/api', version(1))
-  fastify.get('/api/', version(1))
-  for (const n of [1, 2, 3]) fastify.get(`/api/${n}`, version(n))
+  // open in gateway mode too: they say nothing but the API's version, and serve as the health check
+  const open = { config: { keyless: true } }
+  fastify.get('/api', open, version(1))
+  fastify.get('/api/', open, version(1))
+  for (const n of [1, 2, 3]) fastify.get(`/api/${n}`, open, version(n))
 
   fastify.setNotFoundHandler((request, reply) => {
     reply.code(404).type('application/json;charset=utf-8').send(

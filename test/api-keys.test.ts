@@ -69,6 +69,7 @@ t.test('gateway mode: every API request needs a valid key, and the refusal says 
   t.ok(doc.paths['/api/3/action/package_show'].get.responses['429'], 'and the 429')
   t.ok(doc.components.responses.RateLimitError.headers['Retry-After'])
   t.equal((await get('/docs/')).statusCode, 200)
+  t.equal((await get('/api/3')).body, '{"version": 3}', 'nor the version, which serves as the health check')
 })
 
 t.test('gateway mode: /get-ckan/ answers exactly as /api/3/action/', async (t) => {
