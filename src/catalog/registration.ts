@@ -20,7 +20,7 @@ export interface Registration { name: string, email: string, acceptTerms: boolea
 export interface Registered { token: string, token_id: string, user: string, tier: string, state: TokenState }
 
 /** The field errors of a registration form, CKAN-style; empty when it is fine. */
-export function registrationErrors (r: Registration): FieldErrors {
+function registrationErrors (r: Registration): FieldErrors {
   const errors: FieldErrors = {}
   if (!r.name.trim()) errors.name = ['Missing value']
   else if (r.name.length > 200) errors.name = ['Must be at most 200 characters long']

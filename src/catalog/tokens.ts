@@ -4,7 +4,13 @@ import type { Config } from '../config.js'
 import type { Caller } from '../ckan/action.js'
 import type { Database } from '../db/database.js'
 import { AuthorizationError, ValidationError } from '../ckan/errors.js'
-import { findTokenRow } from '../db/queries/tokens.js'
+import { ckanTimestamp } from '../ckan/json.js'
+import { findTokenRow, type listTokens } from '../db/queries/tokens.js'
+
+/** A key as api_token_list and api_token_update answer it: CKAN's timestamps. */
+export function tokenDict (t: Awaited<ReturnType<typeof listTokens>>[number]) {
+  return { ...t, created_at: ckanTimestamp(t.created_at), last_access: ckanTimestamp(t.last_access), expires_at: ckanTimestamp(t.expires_at) }
+}
 
 /** A tier the configuration names, or a Validation Error listing those it does. */
 export function checkTier (config: Config, tier: string): string {

@@ -116,12 +116,12 @@ export default fp(async function auth (app: FastifyInstance, opts: { config: Con
   app.decorateRequest('key', null)
   app.decorateRequest('identify', async function (this: FastifyRequest, fallback?: string | null) {
     if (this.caller !== undefined) return this.caller
-    const key = presentedKey(this) ?? fallback ?? null
-    if (!key) {
+    // the onRequest hook below found no key in the headers or the query string: only the fallback is left
+    if (!fallback) {
       this.caller = null
       return null
     }
-    await resolve(this, key)
+    await resolve(this, fallback)
     return this.caller ?? null
   })
 

@@ -34,7 +34,7 @@ class Html {
 type Value = Html | string | number | boolean | null | undefined | readonly Value[]
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
-export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ESCAPES[c]!)
+const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ESCAPES[c]!)
 
 function render (v: Value): string {
   if (v instanceof Html) return v.text
@@ -44,7 +44,7 @@ function render (v: Value): string {
 }
 
 /** `html\`<p>${text}</p>\``: text, numbers and arrays of them escaped; null, undefined and booleans left out. */
-export function html (strings: TemplateStringsArray, ...values: Value[]): Html {
+function html (strings: TemplateStringsArray, ...values: Value[]): Html {
   let out = strings[0]!
   values.forEach((v, i) => { out += render(v) + strings[i + 1]! })
   return new Html(out)

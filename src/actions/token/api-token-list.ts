@@ -2,7 +2,7 @@ import Type from 'typebox'
 import { defineAction } from '../../ckan/action.js'
 import { AuthorizationError, NotFoundError, ValidationError } from '../../ckan/errors.js'
 import { P } from '../../ckan/params.js'
-import { ckanTimestamp } from '../../ckan/json.js'
+import { tokenDict } from '../../catalog/tokens.js'
 import { listTokens } from '../../db/queries/tokens.js'
 import { findUser } from '../../db/queries/users.js'
 import { ApiTokenSchema } from '../../schemas/catalog.js'
@@ -35,6 +35,6 @@ export default defineAction({
       userId = target.id
     }
     const rows = await listTokens(db, { userId, state: state as typeof STATES[number] | undefined, tier: params.tier })
-    return rows.map((t) => ({ ...t, created_at: ckanTimestamp(t.created_at), last_access: ckanTimestamp(t.last_access), expires_at: ckanTimestamp(t.expires_at) }))
+    return rows.map(tokenDict)
   }
 })

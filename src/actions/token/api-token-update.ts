@@ -2,11 +2,9 @@ import Type from 'typebox'
 import { defineAction } from '../../ckan/action.js'
 import { AuthorizationError, ValidationError } from '../../ckan/errors.js'
 import { P } from '../../ckan/params.js'
-import { ckanTimestamp } from '../../ckan/json.js'
-import { checkTier, expiryOf, managedToken } from '../../catalog/tokens.js'
-import { findTokenRow, updateToken } from '../../db/queries/tokens.js'
+import { checkTier, expiryOf, managedToken, tokenDict } from '../../catalog/tokens.js'
+import { listTokens, updateToken } from '../../db/queries/tokens.js'
 import { ApiTokenSchema } from '../../schemas/catalog.js'
-import { findUser } from '../../db/queries/users.js'
 
 export default defineAction({
   name: 'api_token_update',
@@ -33,9 +31,7 @@ export default defineAction({
       expiresAt: expiryOf(params),
       name: params.name
     })
-    const t = (await findTokenRow(db, row.id))!
-    const owner = (await findUser(db, t.user_id))!
-    const { id, name, user_id: userId, tier, state } = t
-    return { id, name, user_id: userId, created_at: ckanTimestamp(t.created_at), last_access: ckanTimestamp(t.last_access), user_name: owner.name, tier, state, expires_at: ckanTimestamp(t.expires_at) }
+    const [updated] = await listTokens(db, { id: row.id })
+    return tokenDict(updated!)
   }
 })

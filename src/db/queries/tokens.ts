@@ -66,7 +66,7 @@ export async function tokenIdOf (db: Kysely<Database>, token: string): Promise<s
   return found.status === 'invalid' ? null : found.tokenId
 }
 
-export interface TokenFilter { userId?: string, state?: TokenState, tier?: string }
+export interface TokenFilter { id?: string, userId?: string, state?: TokenState, tier?: string }
 
 /** Keys that are not revoked, oldest first. */
 export async function listTokens (db: Kysely<Database>, f: TokenFilter) {
@@ -74,6 +74,7 @@ export async function listTokens (db: Kysely<Database>, f: TokenFilter) {
     // CKAN's api_token_list fields first, in its order
     .select(['t.id', 't.name', 't.user_id', 't.created_at', 't.last_access', 'u.name as user_name', 't.tier', 't.state', 't.expires_at'])
     .where('t.revoked_at', 'is', null)
+  if (f.id) q = q.where('t.id', '=', f.id)
   if (f.userId) q = q.where('t.user_id', '=', f.userId)
   if (f.state) q = q.where('t.state', '=', f.state)
   if (f.tier) q = q.where('t.tier', '=', f.tier)
