@@ -22,7 +22,16 @@ export interface ReindexOptions {
   materialize?: { siteUrl: string }
   batchSize?: number
   onProgress?: (done: number, total: number) => void
+  /**
+   * Leave the index as it is if it turns out to be built by this analyzer
+   * once the rebuild's lock is held: servers starting together on one
+   * database each find the index stale, and only the first need rebuild it.
+   */
+  onlyIfStale?: boolean
 }
+
+/** Held by a rebuild: two at once would drop each other's indexes while the other reads their definitions. */
+const REINDEX_LOCK = sql`pg_advisory_xact_lock(hashtext('opend:reindex'))`
 
 /** The secondary indexes of the index tables, as `CREATE INDEX` statements. */
 async function secondaryIndexes (db: Kysely<Database>): Promise<{ name: string, definition: string }[]> {
@@ -36,10 +45,13 @@ async function secondaryIndexes (db: Kysely<Database>): Promise<{ name: string, 
 
 const nextTick = () => new Promise((resolve) => setImmediate(resolve))
 
-export async function reindex (db: Kysely<Database>, o: ReindexOptions = {}): Promise<{ packages: number, ms: number }> {
+/** Rebuilds the index; `rebuilt` is false when `onlyIfStale` found it current. */
+export async function reindex (db: Kysely<Database>, o: ReindexOptions = {}): Promise<{ rebuilt: boolean, packages: number, ms: number }> {
   const started = performance.now()
   const batchSize = o.batchSize ?? 1000
   const packages = await db.transaction().execute(async (trx) => {
+    await sql`SELECT ${REINDEX_LOCK}`.execute(trx)
+    if (o.onlyIfStale && await readIndexFingerprint(trx) === analyzerFingerprint()) return null
     // building GIN indexes from scratch is faster with room to sort in
     await sql`SET LOCAL maintenance_work_mem = '256MB'`.execute(trx)
     const indexes = await secondaryIndexes(trx)
@@ -74,7 +86,7 @@ export async function reindex (db: Kysely<Database>, o: ReindexOptions = {}): Pr
     await writeIndexFingerprint(trx, analyzerFingerprint())
     return ids.length
   })
-  return { packages, ms: Math.round(performance.now() - started) }
+  return { rebuilt: packages !== null, packages: packages ?? 0, ms: Math.round(performance.now() - started) }
 }
 
 /**
@@ -91,6 +103,7 @@ export async function ensureSearchIndex (db: Kysely<Database>, log: FastifyBaseL
   const wanted = analyzerFingerprint()
   if (built === wanted) return
   log.info({ built, wanted }, 'rebuilding the search index: it was built by another ICU or analyzer version')
-  const { packages, ms } = await reindex(db)
-  log.info({ packages, ms }, 'search index rebuilt')
+  const { rebuilt, packages, ms } = await reindex(db, { onlyIfStale: true })
+  if (rebuilt) log.info({ packages, ms }, 'search index rebuilt')
+  else log.info('search index rebuilt by another server meanwhile')
 }

@@ -65,6 +65,13 @@ t.test('ensureSearchIndex and reindex, in process', async (t) => {
   await ensureSearchIndex(db, log)
   t.same(await found(), expected, 'rebuilt when no fingerprint is recorded')
 
+  // servers starting together on one database: one rebuilds, the others wait for it and leave the index alone
+  await sql`DELETE FROM search_meta`.execute(db)
+  const lines: string[] = []
+  await Promise.all([0, 1, 2].map(async () => await ensureSearchIndex(db, { ...log, info: (...args: unknown[]) => lines.push(String(args.at(-1))) })))
+  t.equal(lines.filter((line) => line === 'search index rebuilt').length, 1, 'rebuilt once')
+  t.same(await found(), expected)
+
   const progress: Array<[number, number]> = []
   const r = await reindex(db, { batchSize: 2, onProgress: (done, total) => progress.push([done, total]) })
   t.equal(r.packages, 5, 'reindex walks every dataset, the deleted one included')
