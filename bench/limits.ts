@@ -13,7 +13,8 @@
  *   `opend user add` and `opend token add --tier bench`) sent as the api-key
  *   header on a tier whose four windows (second, minute, hour, day) the bench
  *   never fills. Every request then looks its key up (cached 3 s in the
- *   process), checks and counts the four windows in one Redis EVALSHA, gets
+ *   process), is counted in the four windows from units leased from Redis
+ *   (an EVALSHA per lease, not per request), gets
  *   the rate-limit headers and is counted in the key's usage.
  *   OPEND_RATE_LIMITS_ON_REDIS_ERROR=deny: were Redis unreachable, requests
  *   would fail (503) rather than be counted in the process, unseen.
@@ -169,6 +170,13 @@ export async function benchRedis (url: string, prefix: string) {
       const mine = (await keys()).filter((k) => k.includes('{k:'))
       return mine.length === 1 ? Number(await client.hget(mine[0]!, 'c86400000') ?? 0) : null
     },
+    /** script calls Redis has run since it started (every server's; the bench's is the only one expected) */
+    scriptCalls: async (): Promise<number> => {
+      const stats = await client.info('commandstats')
+      let calls = 0
+      for (const m of stats.matchAll(/^cmdstat_(?:eval|evalsha):calls=(\d+)/gm)) calls += Number(m[1])
+      return calls
+    },
     drop: async () => {
       const found = await keys()
       if (found.length) await client.del(...found)
@@ -221,7 +229,7 @@ export interface LimitsInput {
   load: Record<Side, LimitsSample[]>
   sequential: Record<Side, LimitsSample[]>
   /** responses the "on" server sent the key's requests, and what Redis counted for the key */
-  counted: { responses: number, redisDay: number, connections: number, runs: number }
+  counted: { responses: number, redisDay: number, connections: number, runs: number, scriptCalls: number }
 }
 
 export function limitsResults (r: LimitsInput) {
@@ -281,7 +289,8 @@ export function limitsReport (r: LimitsResults, load: { connections: number, war
   }
   lines.push(`req/s ratio = on / off, per round: ${t.ratioPerRound.map((x) => fmt(x)).join(', ')}. CPU µs/req = CPU time per request of the server process, its PostgreSQL backends and (for both) the Redis server.`)
   lines.push(`sequential: ${load.sequential} requests on 1 connection (after 50 warm-up), the extra latency of a request on its own.`)
-  lines.push(`Redis counted ${r.counted.redisDay} requests for the key, for ${r.counted.responses} answers received (${r.counted.runs} runs; up to ${r.counted.connections} per run in flight when a run stops)`)
+  lines.push(`Redis counted ${r.counted.redisDay} requests for the key once the server had stopped, for ${r.counted.responses} answers received (${r.counted.runs} runs; up to ${r.counted.connections} per run in flight when a run stops)`)
+  lines.push(`Redis ran ${r.counted.scriptCalls} script calls during the runs: one per ${fmt(r.counted.responses / Math.max(1, r.counted.scriptCalls), 0)} answers (units are leased; src/limits/redis-store.ts)`)
   lines.push('')
   lines.push(`bar: package_show throughput with auth and limits on ${fmt(t.ratio)} x off (need ≥ ${BAR_LIMITS_RATIO}): ${r.bar.packageShowThroughputRatio.pass ? 'met' : 'MISSED'}`)
   return lines

@@ -676,6 +676,7 @@ async function limitsScenarioRun (admin: pg.Client, adminUrl: string, redis: Ben
   const seq: Record<Side, Sample[]> = { on: [], off: [] }
   // the key's answers, to set against Redis's count: the check's one, and every run's
   const counted = { responses: 1, runs: 0 }
+  const callsBefore = await redis.scriptCalls()
   const run = async (side: Side, o: { duration?: number, amount?: number, connections: number }) => {
     const s = await cannon(targets[side], showPaths, { ...o, headers: headers[side] })
     if (side === 'on') {
@@ -704,11 +705,14 @@ async function limitsScenarioRun (admin: pg.Client, adminUrl: string, redis: Ben
       log(`round ${round + 1} sequential package_show limits ${pad(side, 3)} median ${fmt(s.p50, 3)} ms  p99 ${fmt(s.p99, 3)} ms  ${cpuText(s)}`)
     }
   }
+  const scriptCalls = await redis.scriptCalls() - callsBefore
+  // stopped first: the server gives back the units it leased and did not spend
+  await on.stop()
+  await off.stop()
   const redisDay = await redis.dayCount() ?? 0
   // a request in flight when a run stops is counted by the server, not by autocannon
   if (redisDay < counted.responses) throw new Error(`limits on: Redis counted ${redisDay} requests for the key, fewer than the ${counted.responses} answers received: not every request was counted there`)
-  await on.stop()
-  await off.stop()
+  if (redisDay > counted.responses + opts.connections * counted.runs) throw new Error(`limits on: Redis counted ${redisDay} requests for the key, more than the ${counted.responses} answers received and those in flight: leased units were not given back`)
 
   const results = limitsResults({
     settings: { ...opts, sampleNames: showPaths.length, siteUrl: SITE_URL, packageCache: !flags['no-cache'], redisUrl },
@@ -717,7 +721,7 @@ async function limitsScenarioRun (admin: pg.Client, adminUrl: string, redis: Ben
     check,
     load,
     sequential: seq,
-    counted: { responses: counted.responses, redisDay, connections: opts.connections, runs: counted.runs }
+    counted: { responses: counted.responses, redisDay, connections: opts.connections, runs: counted.runs, scriptCalls }
   })
   return { results, lines: limitsReport(results, opts) }
 }

@@ -4,7 +4,7 @@
  * room left. RateLimit-Policy and RateLimit are draft-ietf-httpapi-
  * ratelimit-headers-10's, one item per window.
  */
-import type { Outcome, WindowState } from './store.js'
+import type { Outcome, Window, WindowState } from './store.js'
 import { windowSeconds } from './tiers.js'
 
 const seconds = (ms: number) => Math.max(0, Math.ceil(ms / 1000))
@@ -27,12 +27,23 @@ export function blocking (outcome: Outcome, cost: number): { window: WindowState
   return { window, retryAfter: Math.max(1, seconds(window.resetMs)) }
 }
 
-export function rateLimitHeaders (outcome: Outcome): Record<string, string> {
+/** RateLimit-Policy per tier: it changes only with the configuration, and every counted answer carries it. */
+const policies = new WeakMap<readonly Window[], string>()
+
+/** The fields for `outcome`, an outcome of the tier's `windows`. */
+export function rateLimitHeaders (outcome: Outcome, windows: readonly Window[]): Record<string, string> {
+  let policy = policies.get(windows)
+  if (policy === undefined) {
+    policy = windows.map((w) => `"${w.name}";q=${w.limit};w=${windowSeconds(w.name)}`).join(', ')
+    policies.set(windows, policy)
+  }
   const t = tightest(outcome.windows)
+  let state = ''
+  for (const w of outcome.windows) state += `${state === '' ? '' : ', '}"${w.name}";r=${Math.max(0, w.limit - w.used)};t=${seconds(w.resetMs)}`
   return {
     'x-ratelimit-limit': String(t.limit),
     'x-ratelimit-remaining': String(Math.max(0, t.limit - t.used)),
-    'ratelimit-policy': outcome.windows.map((w) => `"${w.name}";q=${w.limit};w=${windowSeconds(w.name)}`).join(', '),
-    ratelimit: outcome.windows.map((w) => `"${w.name}";r=${Math.max(0, w.limit - w.used)};t=${seconds(w.resetMs)}`).join(', ')
+    'ratelimit-policy': policy,
+    ratelimit: state
   }
 }

@@ -15,8 +15,8 @@ export interface LocalStoreOptions {
 
 /**
  * Counters in this process's memory: exact for one process, per process when
- * several run (each then admits up to the limit). `hit` does all its work
- * before its first await, so JavaScript's single thread makes it atomic.
+ * several run (each then admits up to the limit). `hit` is synchronous, so
+ * JavaScript's single thread makes it atomic.
  */
 export class LocalStore implements CounterStore {
   readonly #now: () => number
@@ -35,7 +35,7 @@ export class LocalStore implements CounterStore {
     return this.#counters.size
   }
 
-  async hit (subject: string, windows: readonly Window[], cost: number): Promise<Outcome> {
+  hit (subject: string, windows: readonly Window[], cost: number): Outcome {
     const now = this.#now()
     const current = windows.map((window) => {
       const key = `${subject}:${window.name}`

@@ -41,8 +41,10 @@ export interface CounterStore {
    * Count `cost` units for `subject` in every window, if each has room for
    * them; otherwise count nothing and say which are full. Atomic: concurrent
    * hits on one subject (from any process sharing the store) are never
-   * admitted beyond a limit.
+   * admitted beyond a limit. The outcome comes at once when the store can
+   * tell without waiting (in-process counters, units already leased), so
+   * the cheapest requests do not pay for a promise.
    */
-  hit: (subject: string, windows: readonly Window[], cost: number) => Promise<Outcome>
+  hit: (subject: string, windows: readonly Window[], cost: number) => Outcome | Promise<Outcome>
   close: () => Promise<void>
 }

@@ -18,6 +18,7 @@ import type { Caller } from '../ckan/action.js'
 import type { Config } from '../config.js'
 import { AuthorizationError } from '../ckan/errors.js'
 import { lookupKey, type KeyLookup } from '../db/queries/tokens.js'
+import { eager } from './eager-hook.js'
 
 /**
  * Where a key may be sent, in order; the first present is the one used.
@@ -74,7 +75,9 @@ const TOUCH_EVERY_MS = 60_000
 export const isDocs = (url: string) => url === '/docs' || url.startsWith('/docs/') || url.startsWith('/docs?')
 
 export default fp(async function auth (app: FastifyInstance, opts: { config: Config, keylessActions: ReadonlySet<string> }) {
-  const cache = new Map<string, { found: KeyLookup, until: number }>()
+  /** a lookup, with the caller and key it identifies built once for all the requests it serves */
+  interface Known { found: KeyLookup, caller: Caller | null, key: KeyInfo | null, until: number }
+  const cache = new Map<string, Known>()
   const touched = new Map<string, number>()
 
   function touch (tokenId: string, last: Date | null) {
@@ -88,26 +91,29 @@ export default fp(async function auth (app: FastifyInstance, opts: { config: Con
       .catch((err: unknown) => app.log.warn({ err, token_id: tokenId }, 'could not record the token\'s last access'))
   }
 
-  async function lookup (key: string): Promise<KeyLookup> {
-    const now = Date.now()
-    const hit = cache.get(key)
-    if (hit && hit.until > now) return hit.found
-    const found = await lookupKey(app.db.kysely, key)
+  function remember (key: string, found: KeyLookup, now: number): Known {
+    const known: Known = found.status === 'ok'
+      ? { found, caller: Object.freeze({ ...found.user, tokenId: found.tokenId }), key: Object.freeze({ tokenId: found.tokenId, tier: found.tier }), until: now + KEY_CACHE_MS }
+      : { found, caller: null, key: null, until: now + KEY_CACHE_MS }
     if (cache.size >= KEY_CACHE_MAX) cache.delete(cache.keys().next().value!)
     cache.delete(key)
-    cache.set(key, { found, until: now + KEY_CACHE_MS })
-    return found
+    cache.set(key, known)
+    return known
   }
 
-  async function resolve (request: FastifyRequest, key: string): Promise<KeyLookup> {
-    const found = await lookup(key)
-    if (found.status === 'ok') {
-      touch(found.tokenId, found.lastAccess)
-      request.caller = { ...found.user, tokenId: found.tokenId }
-      request.key = { tokenId: found.tokenId, tier: found.tier }
-    } else {
-      request.caller = null
-    }
+  /** The caller a key identifies: at once when it was looked up in the last KEY_CACHE_MS. */
+  function resolve (request: FastifyRequest, key: string): KeyLookup | Promise<KeyLookup> {
+    const now = Date.now()
+    const hit = cache.get(key)
+    if (hit && hit.until > now) return identified(request, hit)
+    return lookupKey(app.db.kysely, key).then((found) => identified(request, remember(key, found, now)))
+  }
+
+  function identified (request: FastifyRequest, known: Known): KeyLookup {
+    const found = known.found
+    if (found.status === 'ok') touch(found.tokenId, found.lastAccess)
+    request.caller = known.caller
+    request.key = known.key
     return found
   }
 
@@ -146,20 +152,25 @@ export default fp(async function auth (app: FastifyInstance, opts: { config: Con
   }
   const refusals = new WeakMap<FastifyRequest, AuthorizationError>()
 
-  app.addHook('onRequest', async (request) => {
+  function gate (request: FastifyRequest, found: KeyLookup | null): void {
+    const refused = refusal(request, found)
+    if (refused) refusals.set(request, refused)
+  }
+
+  app.addHook('onRequest', eager((request) => {
     // action routes: the name is known before the body is read, for the help link of a refusal
     const name = (request.params as { name?: unknown } | undefined)?.name
     if (typeof name === 'string') request.actionName = name
     const key = presentedKey(request)
     // without a key here the caller stays unknown: the transport may still find one in the body
-    const found = key ? await resolve(request, key) : null
-    const refused = refusal(request, found)
-    if (refused) refusals.set(request, refused)
-  })
+    if (!key) return gate(request, null)
+    const found = resolve(request, key)
+    if (found instanceof Promise) return found.then((f) => gate(request, f))
+    gate(request, found)
+  }))
   if (opts.config.requireApiKey) {
-    app.addHook('preParsing', async (request) => {
-      const refused = refusals.get(request)
-      if (refused) throw refused
+    app.addHook('preParsing', (request, _reply, payload, done) => {
+      done(refusals.get(request) ?? null, payload)
     })
   }
 }, { name: 'auth', dependencies: ['db'] })

@@ -23,8 +23,9 @@ import { ANONYMOUS, DEFAULT_TIER } from '../limits/tiers.js'
 import { LocalStore } from '../limits/local-store.js'
 import { RedisStore, StoreUnavailableError } from '../limits/redis-store.js'
 import { blocking, rateLimitHeaders } from '../limits/headers.js'
-import type { CounterStore, Window } from '../limits/store.js'
+import type { CounterStore, Outcome, Window } from '../limits/store.js'
 import { isDocs } from './auth.js'
+import { eager } from './eager-hook.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -61,34 +62,38 @@ export default fp(async function rateLimit (app: FastifyInstance, opts: { config
     return tiers[DEFAULT_TIER] ?? []
   }
 
-  async function charge (request: FastifyRequest, reply: FastifyReply, units: number): Promise<void> {
+  /** Throws the 429 (or the 503 of an unreachable store) synchronously when the store answered at once. */
+  function charge (request: FastifyRequest, reply: FastifyReply, units: number): void | Promise<void> {
     const key = request.key
     const windows = key ? windowsOf(key.tier) : (tiers[ANONYMOUS] ?? [])
     if (windows.length === 0 || units <= 0) return
-    const subject = key ? `k:${key.tokenId}` : `ip:${request.ip}`
-    let outcome
-    try {
-      outcome = await store.hit(subject, windows, units)
-    } catch (err) {
-      if (err instanceof StoreUnavailableError) throw new ServiceUnavailableError('The rate-limit store is unavailable; try again shortly.')
-      throw err
-    }
-    reply.headers(rateLimitHeaders(outcome))
+    const outcome = store.hit(key ? `k:${key.tokenId}` : `ip:${request.ip}`, windows, units)
+    if (outcome instanceof Promise) return outcome.then((o) => { settle(request, reply, units, windows, o) }, unavailable)
+    settle(request, reply, units, windows, outcome)
+  }
+
+  function unavailable (err: unknown): never {
+    if (err instanceof StoreUnavailableError) throw new ServiceUnavailableError('The rate-limit store is unavailable; try again shortly.')
+    throw err
+  }
+
+  function settle (request: FastifyRequest, reply: FastifyReply, units: number, windows: readonly Window[], outcome: Outcome): void {
+    reply.headers(rateLimitHeaders(outcome, windows))
     if (outcome.allowed) return
     const { window, retryAfter } = blocking(outcome, units)
     reply.header('retry-after', String(retryAfter))
     request.rateLimited = true
     throw new RateLimitError(
-      `Rate limit exceeded: ${window.limit} requests per ${window.name}${key ? ' for this API key' : ' for your address'}. Try again in ${retryAfter} seconds.`,
+      `Rate limit exceeded: ${window.limit} requests per ${window.name}${request.key ? ' for this API key' : ' for your address'}. Try again in ${retryAfter} seconds.`,
       { code: 'OVER_RATE_LIMIT', window: window.name, limit: window.limit, retry_after: retryAfter, reset_at: new Date(Date.now() + retryAfter * 1000).toISOString() }
     )
   }
 
   app.decorateRequest('rateLimited', false)
-  app.decorate('charge', charge)
-  app.addHook('onRequest', async (request, reply) => {
+  app.decorate('charge', async (request: FastifyRequest, reply: FastifyReply, units: number) => { await charge(request, reply, units) })
+  app.addHook('onRequest', eager((request, reply) => {
     // the API's description and its viewer stay reachable to someone who has spent their quota
     if (isDocs(request.url) || request.url === '/openapi.json') return
-    await charge(request, reply, request.routeOptions.config.cost ?? 1)
-  })
+    return charge(request, reply, request.routeOptions.config.cost ?? 1)
+  }))
 }, { name: 'rate-limit', dependencies: ['auth'] })

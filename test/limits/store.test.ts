@@ -144,12 +144,15 @@ const sharedStore = (ns: string): RedisStore => new RedisStore({ url: REDIS_URL,
 
 semantics('RedisStore', async () => {
   const ns = namespace()
-  const store = sharedStore(ns)
+  let offset = 0
+  const store = new RedisStore({ url: REDIS_URL, namespace: ns, log: silentLog(), onRedisError: 'deny', now: () => Date.now() + offset })
   return {
     store,
     // Redis keeps its own time; moving every window's end and the hash's
     // life back is the same as that time passing, without the tests waiting.
+    // The store's own clock, which times its leases, moves with it.
     advance: async (ms) => {
+      offset += ms
       for (const key of await admin.keys(`${ns}*`)) {
         const ttl = await admin.pttl(key)
         if (ttl <= ms) {
@@ -231,7 +234,11 @@ t.test('RedisStore: two clients sharing Redis admit exactly the limit', async (t
     return outcomes.filter((outcome) => outcome.allowed).length
   }
 
-  t.equal(await burst(minute(100), 1), 100)
+  const outcomes = await Promise.all(Array.from({ length: 400 }, async (_, i) => await stores[i % 2].hit('s', minute(100), 1)))
+  const admitted = outcomes.filter((outcome) => outcome.allowed)
+  t.equal(admitted.length, 100)
+  t.same(admitted.map((o) => o.windows[0]!.used).sort((x, y) => x - y), Array.from({ length: 100 }, (_, i) => i + 1), 'each admitted hit has a count of its own, whichever store admitted it')
+  t.ok(outcomes.every((o) => o.allowed || o.windows[0]!.used === 100), 'the refused see the window full')
   t.equal(await admin.hget(`${ns}{s}`, 'c60000'), '100')
 
   await dropKeys(admin, ns)
@@ -240,6 +247,70 @@ t.test('RedisStore: two clients sharing Redis admit exactly the limit', async (t
   t.equal(await admin.hget(`${ns}{s}`, 'c3600000'), '48')
   const ttl = await admin.pttl(`${ns}{s}`)
   t.ok(ttl > 3_590_000 && ttl <= 3_600_000, 'the hour expires when it ends')
+})
+
+t.test('RedisStore: a busy subject is granted units in leases, spent without asking Redis each time', async (t) => {
+  const ns = namespace()
+  const store = sharedStore(ns)
+  t.teardown(async () => {
+    await store.close()
+    await dropKeys(admin, ns)
+  })
+  const windows: Window[] = [{ name: 'second', limit: 1_000_000 }, { name: 'hour', limit: 10_000_000 }]
+  const outcomes: Outcome[] = []
+  // ten clients, each sending its next request when its last was answered
+  for (let round = 0; round < 300; round++) outcomes.push(...await Promise.all(Array.from({ length: 10 }, async () => await store.hit('busy', windows, 1))))
+  t.ok(outcomes.every((outcome) => outcome.allowed), 'all admitted')
+  const used = outcomes.map((outcome) => outcome.windows[1]!.used)
+  t.ok(store.calls < 300, `${store.calls} Redis calls for 3000 hits`)
+  t.same(used.sort((x, y) => x - y), Array.from({ length: 3000 }, (_, i) => i + 1), 'every unit spent has a count of its own')
+  const counted = Number(await admin.hget(`${ns}{busy}`, 'c3600000'))
+  t.ok(counted >= 3000, `Redis counts what was granted: ${counted}`)
+  await sleep(800)
+  t.equal(await admin.hget(`${ns}{busy}`, 'c3600000'), '3000', 'units left idle went back to Redis')
+})
+
+t.test('RedisStore: units held at close go back to Redis', async (t) => {
+  const ns = namespace()
+  const store = sharedStore(ns)
+  t.teardown(async () => { await dropKeys(admin, ns) })
+  for (let round = 0; round < 20; round++) await Promise.all(Array.from({ length: 20 }, async () => await store.hit('s', minute(1_000_000), 1)))
+  t.ok(Number(await admin.hget(`${ns}{s}`, 'c60000')) > 400, 'a lease is held')
+  await store.close()
+  t.equal(await admin.hget(`${ns}{s}`, 'c60000'), '400')
+})
+
+t.test('RedisStore: units are not given back once others have been granted units after them', async (t) => {
+  const ns = namespace()
+  const [a, b] = [0, 1].map(() => sharedStore(ns))
+  t.teardown(async () => {
+    await b.close()
+    await dropKeys(admin, ns)
+  })
+  for (let round = 0; round < 20; round++) await Promise.all(Array.from({ length: 20 }, async () => await a.hit('s', minute(1_000_000), 1)))
+  const held = Number(await admin.hget(`${ns}{s}`, 'c60000'))
+  t.ok(held > 400, `a holds ${held - 400} units`)
+  t.equal((await b.hit('s', minute(1_000_000), 1)).windows[0]!.used, held + 1, 'b counts after a\'s lease')
+  await a.close()
+  t.equal(await admin.hget(`${ns}{s}`, 'c60000'), String(held + 1), 'a\'s units stay counted: giving them back would give b\'s count to another unit')
+})
+
+t.test('RedisStore: near a limit, grants shrink to single units', async (t) => {
+  const ns = namespace()
+  const store = sharedStore(ns)
+  t.teardown(async () => {
+    await store.close()
+    await dropKeys(admin, ns)
+  })
+  const used: number[] = []
+  for (let i = 0; i < 12; i++) {
+    const outcome = await store.hit('s', minute(10), 1)
+    if (outcome.allowed) used.push(outcome.windows[0]!.used)
+    // what Redis has granted never runs more than a quarter of the room ahead of what was spent
+    const counted = Number(await admin.hget(`${ns}{s}`, 'c60000'))
+    t.ok(counted - used.length <= Math.floor((10 - used.length) / 4) + 1, `granted ${counted}, spent ${used.length}`)
+  }
+  t.same(used, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
 })
 
 type Log = RedisStoreOptions['log']
@@ -292,7 +363,7 @@ async function until (what: string, condition: () => boolean, ms = 5_000): Promi
 }
 
 /** Runs `fn`, failing if it takes long enough to have waited on Redis. */
-async function quickly<T> (t: { ok: (value: boolean, msg: string) => void }, fn: () => Promise<T>): Promise<T> {
+async function quickly<T> (t: { ok: (value: boolean, msg: string) => void }, fn: () => T | Promise<T>): Promise<T> {
   const start = performance.now()
   const result = await fn()
   const took = performance.now() - start
@@ -338,7 +409,7 @@ t.test('RedisStore: Redis going away and coming back', async (t) => {
   }
 
   for (let i = 0; i < 2; i++) {
-    await quickly(t, () => t.rejects(deny.hit('deny', minute(3), 1), StoreUnavailableError, 'deny: refused'))
+    await quickly(t, () => t.rejects(async () => await deny.hit('deny', minute(3), 1), StoreUnavailableError, 'deny: refused'))
   }
 
   // a few reconnection attempts fail meanwhile: they must not be logged
@@ -376,5 +447,5 @@ t.test('RedisStore: Redis unreachable from the start', async (t) => {
   t.same(counts(await quickly(t, () => local.hit('s', minute(1), 1))), { allowed: false, used: [1] })
   t.equal(local.healthy(), false)
   t.equal(log.lines.error.length, 1)
-  await quickly(t, () => t.rejects(deny.hit('s', minute(1), 1), StoreUnavailableError))
+  await quickly(t, () => t.rejects(async () => await deny.hit('s', minute(1), 1), StoreUnavailableError))
 })
