@@ -177,6 +177,7 @@ export async function searchTable (db: Kysely<Database>, copyTo: CopyTo | undefi
     order.push(o.distinct || ranked(c) ? sql`${sql.id(c.id)} ${dir}${nulls}` : sql`${c.expr} ${dir}${nulls}`)
   }
   const idOrder = order.length === 0 && !o.distinct && ranks.length === 0
+  const rankOrder = order.length === 0 && !o.distinct && ranks.length > 0
   if (order.length === 0 && !o.distinct) order.push(ranks.length ? sql`${ranked(ranks[0]) ? sql.id(ranks[0].id) : ranks[0].expr} DESC, _id` : sql`_id`)
 
   const table = sql.id(meta.schema, meta.resourceId)
@@ -212,6 +213,22 @@ export async function searchTable (db: Kysely<Database>, copyTo: CopyTo | undefi
         : o.distinct
           ? sql`(SELECT count(*) FROM (SELECT DISTINCT ${select} FROM ${table} ${cond}) d)`
           : sql`(SELECT count(*) FROM ${table} ${cond})`
+  /**
+   * A ranked page and its total from one pass over the matches: each is
+   * rechecked against the query and ranked once, where the page and a
+   * count(*) beside it would each find and recheck every match (a Thai word
+   * is a phrase, which the GIN index cannot decide alone); the page's rows
+   * are then read back by _id. About a quarter faster for a search that is
+   * new to the memo (bench/README.md).
+   */
+  const rankedAndCounted = (format: 'objects' | 'lists') => {
+    const rank = ranks[0]
+    const pageColumns = sql.join(columns.map((c) => sql`${c === rank ? sql`p."_opend_rank"` : c.expr} AS ${sql.id(c.id)}`))
+    return sql`WITH m AS MATERIALIZED (SELECT _id AS "_opend_match", ${rank.expr} AS "_opend_rank" FROM ${table} ${cond}),
+      p AS (SELECT * FROM m ORDER BY "_opend_rank" DESC, "_opend_match" LIMIT ${o.limit} OFFSET ${o.offset})
+      SELECT (SELECT ${recordsOf(format)} FROM (SELECT ${pageColumns} FROM p JOIN ${table} ON _id = p."_opend_match"
+        ORDER BY p."_opend_rank" DESC, p."_opend_match") y) AS records, (SELECT count(*) FROM m) AS total`
+  }
   const answer: DatastoreAnswer = {
     records: '',
     fields: columns.map((c) => ({ id: c.id, type: c.type, ...(c.info ? { info: c.info } : {}) }))
@@ -251,7 +268,8 @@ export async function searchTable (db: Kysely<Database>, copyTo: CopyTo | undefi
         answer.records = kept
         counted(known === null ? null : String(known))
       } else {
-        const { rows: [row] } = await sql<{ records: string, total: string | null }>`SELECT ${records} AS records, ${total} AS total`.execute(db)
+        const counting = rankOrder && known === undefined
+        const { rows: [row] } = await sql<{ records: string, total: string | null }>`${counting ? rankedAndCounted(o.recordsFormat) : sql`SELECT ${records} AS records, ${total} AS total`}`.execute(db)
         answer.records = row.records
         if (rankedPage) memo.setPage(rankedPage, row.records)
         counted(row.total)

@@ -93,6 +93,42 @@ t.test('datastore_search: filters, q, fields, sort, distinct, formats', async (t
   t.equal(typeof est.total_was_estimated, 'boolean')
 })
 
+t.test('datastore_search: a text q ranks, counts and pages its matches', async (t) => {
+  const app = await build(t)
+  ok(await app.call('organization_create', { name: 'tmd' }))
+  ok(await app.call('package_create', { name: 'rain', owner_org: 'tmd' }))
+  // ฝน once, twice or three times in a row: the more, the higher ts_rank puts it
+  const times = [1, 3, 0, 2, 1, 3, 2, 0, 1]
+  const { resource_id: rid } = ok(await app.call('datastore_create', {
+    resource: { package_id: 'rain' },
+    fields: [{ id: 'n', type: 'int' }, { id: 'ข้อความ', type: 'text' }],
+    records: times.map((k, n) => ({ n, ข้อความ: `ปริมาณ${' ฝน'.repeat(k)} สถานี ${n}` }))
+  }))
+  const expected = times.map((k, n) => ({ k, n })).filter(({ k }) => k > 0).sort((a, b) => b.k - a.k || a.n - b.n).map(({ n }) => n)
+  const q = async (params: Record<string, unknown>) => ok(await search(app, { resource_id: rid, q: 'ฝน', ...params }))
+  const all = await q({})
+  t.same(all.records.map((r: any) => r.n), expected, 'by rank, then _id')
+  t.equal(all.total, 7)
+  t.ok(all.records.every((r: any, i: number) => i === 0 || r.rank <= all.records[i - 1].rank), 'rank descends')
+  t.ok(all.records.every((r: any) => r.rank > 0 && r.rank < 1))
+  for (const [offset, limit] of [[0, 3], [3, 3], [6, 3], [7, 3], [20, 5]]) {
+    const page = await q({ offset, limit })
+    t.same(page.records.map((r: any) => r.n), expected.slice(offset, offset + limit), `offset ${offset}, limit ${limit}`)
+    t.equal(page.total, 7, 'the total of every page, an empty one too')
+    const again = await q({ offset, limit })
+    t.same(again.records, page.records, 'the same page again, now remembered')
+    t.equal(again.total, 7)
+  }
+  const plain = await q({ q: 'สถานี ฝน', fields: ['n'], limit: 2 })
+  t.same(plain.records, expected.slice(0, 2).map((n) => ({ n })), 'without the rank among the fields, still by rank')
+  t.same(plain.fields, [{ id: 'n', type: 'int4' }])
+  const lists = await q({ fields: 'n,rank', records_format: 'lists', limit: 2, offset: 1 })
+  t.same(lists.records.map((r: any) => r[0]), expected.slice(1, 3))
+  t.equal(lists.total, 7)
+  t.same((await q({ q: 'ไม่มีคำนี้' })).records, [])
+  t.equal((await q({ q: 'ไม่มีคำนี้' })).total, 0)
+})
+
 t.test('datastore_search: CKAN\'s errors', async (t) => {
   const app = await fixture(t)
   const err = async (params: Record<string, unknown>, status = 409) => fails(await search(app, { resource_id: app.rid, ...params }), status)
