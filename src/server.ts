@@ -8,7 +8,8 @@ import type { Server } from 'node:net'
 import closeWithGrace from 'close-with-grace'
 import type { Config } from './config.js'
 import { buildApp } from './app.js'
-import { openDatabase } from './db/factory.js'
+import { sql } from 'kysely'
+import { openDatabase, type Db } from './db/factory.js'
 import { migrateToLatest } from './db/migrate.js'
 import { isCatalogEmpty, loadDemo } from './demo/load.js'
 import { listenControl } from './cli/control.js'
@@ -26,6 +27,26 @@ function canPrettyPrint (): boolean {
   }
 }
 
+/**
+ * Servers starting together on one PostgreSQL database (several instances
+ * behind a load balancer) would each find the catalog empty and load the
+ * demo into it at once, and all but one fail on the names the first wrote.
+ * A session advisory lock, held on a connection of its own, lets one do it
+ * while the others wait, then find the catalog full. PGlite's database
+ * belongs to one process, and has one connection, which the lock would hold.
+ */
+async function oneServerAtATime (db: Db, fn: () => Promise<void>): Promise<void> {
+  if (db.dialect !== 'postgres') return await fn()
+  await db.kysely.connection().execute(async (c) => {
+    await sql`SELECT pg_advisory_lock(hashtext('opend:start'))`.execute(c)
+    try {
+      await fn()
+    } finally {
+      await sql`SELECT pg_advisory_unlock(hashtext('opend:start'))`.execute(c)
+    }
+  })
+}
+
 export async function serve (config: Config): Promise<void> {
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
   const app = await buildApp(config, db, { pretty: canPrettyPrint() })
@@ -34,9 +55,12 @@ export async function serve (config: Config): Promise<void> {
     const applied = await migrateToLatest(db.kysely)
     for (const m of applied) app.log.info({ migration: m.migrationName, status: m.status }, 'migration')
     await ensureSearchIndex(db.kysely, app.log)
-    if (config.demo && await isCatalogEmpty(db.kysely)) {
-      const { created } = await loadDemo(db.kysely, config, app.log)
-      app.log.info({ datasets: created }, 'loaded the demo catalog into the empty database')
+    if (config.demo) {
+      await oneServerAtATime(db, async () => {
+        if (!await isCatalogEmpty(db.kysely)) return
+        const { created } = await loadDemo(db.kysely, config, app.log)
+        app.log.info({ datasets: created }, 'loaded the demo catalog into the empty database')
+      })
     }
     await app.listen({ port: config.port, host: config.host })
     // the CLI's database commands reach the embedded database through us
