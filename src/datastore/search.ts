@@ -176,9 +176,11 @@ export async function searchTable (db: Kysely<Database>, copyTo: CopyTo | undefi
     // DISTINCT sorts only by what it selects: a sort on a column outside `fields` is refused by PostgreSQL
     order.push(o.distinct || ranked(c) ? sql`${sql.id(c.id)} ${dir}${nulls}` : sql`${c.expr} ${dir}${nulls}`)
   }
-  const idOrder = order.length === 0 && !o.distinct && ranks.length === 0
-  const rankOrder = order.length === 0 && !o.distinct && ranks.length > 0
-  if (order.length === 0 && !o.distinct) order.push(ranks.length ? sql`${ranked(ranks[0]) ? sql.id(ranks[0].id) : ranks[0].expr} DESC, _id` : sql`_id`)
+  // no sort asked for: by rank for a text query, else by _id
+  const defaultOrder = order.length === 0 && !o.distinct
+  const idOrder = defaultOrder && ranks.length === 0
+  const rankOrder = defaultOrder && ranks.length > 0
+  if (defaultOrder) order.push(rankOrder ? sql`${ranked(ranks[0]) ? sql.id(ranks[0].id) : ranks[0].expr} DESC, _id` : sql`_id`)
 
   const table = sql.id(meta.schema, meta.resourceId)
   const cond = where.length ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``
