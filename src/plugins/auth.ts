@@ -139,11 +139,11 @@ export default fp(async function auth (app: FastifyInstance, opts: { config: Con
    * to the anonymous tier like any other anonymous traffic.
    */
   function refusal (request: FastifyRequest, found: KeyLookup | null): AuthorizationError | null {
-    if (!opts.config.requireApiKey || request.routeOptions.config.keyless || isDocs(request.url)) return null
+    // a valid key passes everywhere: decided before request.routeOptions, which Fastify builds afresh on every read
+    if (!opts.config.requireApiKey || found?.status === 'ok' || request.routeOptions.config.keyless || isDocs(request.url)) return null
     if (request.actionName !== undefined && opts.keylessActions.has(request.actionName)) return null
     if (!found) return new AuthorizationError(`No API key was supplied. Get one at ${getKey} and send it in the api-key header.`, { code: 'API_KEY_MISSING' })
     switch (found.status) {
-      case 'ok': return null
       case 'invalid': return new AuthorizationError(`An invalid API key was supplied. Get one at ${getKey}.`, { code: 'API_KEY_INVALID' })
       case 'disabled': return new AuthorizationError('The API key supplied has been disabled. Contact the site\'s administrators.', { code: 'API_KEY_DISABLED' })
       case 'pending': return new AuthorizationError('The API key supplied awaits a sysadmin\'s approval.', { code: 'API_KEY_DISABLED' })
