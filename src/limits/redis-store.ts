@@ -132,7 +132,7 @@ interface Waiter {
 
 /** Units Redis granted this process for one subject under one set of windows, spent here without asking again. */
 interface Lease {
-  readonly key: string
+  readonly signature: string
   readonly subject: string
   readonly windows: readonly Window[]
   /** per window, its count after the last unit spent here: each unit has a count of its own across every process */
@@ -209,7 +209,12 @@ export class RedisStore implements CounterStore {
   readonly #onRedisError: OnRedisError
   readonly #now: () => number
   readonly #local = new LocalStore()
-  readonly #leases = new Map<string, Lease>()
+  /**
+   * By windows' signature, then subject: two lookups of strings made once
+   * (a subject is made per key lookup), where one key joining them would be
+   * a new string to hash on every hit.
+   */
+  readonly #leases = new Map<string, Map<string, Lease>>()
   readonly #signatures = new WeakMap<readonly Window[], string>()
   readonly #sweeper: NodeJS.Timeout
   /** settles once the first connection attempt has, so early hits are not sent to the fallback for nothing */
@@ -285,11 +290,12 @@ export class RedisStore implements CounterStore {
       signature = windows.map((w) => `${w.name}=${w.limit}`).join(',')
       this.#signatures.set(windows, signature)
     }
-    const key = `${subject}\n${signature}`
-    let lease = this.#leases.get(key)
+    let leases = this.#leases.get(signature)
+    if (leases === undefined) this.#leases.set(signature, leases = new Map())
+    let lease = leases.get(subject)
     if (lease === undefined) {
-      lease = { key, subject, windows, used: [], tops: [], redisEnds: [], ends: [], expires: 0, left: 0, granted: 0, grantedAt: 0, lastUsed: 0, waiting: [], asking: false }
-      this.#leases.set(key, lease)
+      lease = { signature, subject, windows, used: [], tops: [], redisEnds: [], ends: [], expires: 0, left: 0, granted: 0, grantedAt: 0, lastUsed: 0, waiting: [], asking: false }
+      leases.set(subject, lease)
     }
     return lease
   }
@@ -414,16 +420,18 @@ export class RedisStore implements CounterStore {
   /** Gives back what idle leases hold, and forgets them. */
   #sweep (): void {
     const now = this.#now()
-    for (const lease of this.#leases.values()) {
-      if (lease.asking || now - lease.lastUsed < LEASE_IDLE_MS) continue
-      this.#giveBack(lease)
-      this.#leases.delete(lease.key)
+    for (const leases of this.#leases.values()) {
+      for (const lease of leases.values()) {
+        if (lease.asking || now - lease.lastUsed < LEASE_IDLE_MS) continue
+        this.#giveBack(lease)
+        leases.delete(lease.subject)
+      }
     }
   }
 
   async close (): Promise<void> {
     clearInterval(this.#sweeper)
-    for (const lease of this.#leases.values()) this.#giveBack(lease)
+    for (const leases of this.#leases.values()) for (const lease of leases.values()) this.#giveBack(lease)
     this.#closing = true
     if (this.#client.status === 'ready') {
       if (this.#queue.length > 0) await this.#send(this.#queue.splice(0))

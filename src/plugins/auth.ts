@@ -50,7 +50,12 @@ export function presentedKey (request: FastifyRequest): string | null {
 }
 
 /** The key behind an identified caller: what the rate limiter and usage counts need. */
-export interface KeyInfo { tokenId: string, tier: string }
+export interface KeyInfo {
+  tokenId: string
+  tier: string
+  /** what the rate limiter counts the key under, made once per lookup rather than per request */
+  subject: string
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -93,7 +98,7 @@ export default fp(async function auth (app: FastifyInstance, opts: { config: Con
 
   function remember (key: string, found: KeyLookup, now: number): Known {
     const known: Known = found.status === 'ok'
-      ? { found, caller: Object.freeze({ ...found.user, tokenId: found.tokenId }), key: Object.freeze({ tokenId: found.tokenId, tier: found.tier }), until: now + KEY_CACHE_MS }
+      ? { found, caller: Object.freeze({ ...found.user, tokenId: found.tokenId }), key: Object.freeze({ tokenId: found.tokenId, tier: found.tier, subject: `k:${found.tokenId}` }), until: now + KEY_CACHE_MS }
       : { found, caller: null, key: null, until: now + KEY_CACHE_MS }
     if (cache.size >= KEY_CACHE_MAX) cache.delete(cache.keys().next().value!)
     cache.delete(key)

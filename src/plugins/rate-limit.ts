@@ -67,7 +67,7 @@ export default fp(async function rateLimit (app: FastifyInstance, opts: { config
     const key = request.key
     const windows = key ? windowsOf(key.tier) : (tiers[ANONYMOUS] ?? [])
     if (windows.length === 0 || units <= 0) return
-    const outcome = store.hit(key ? `k:${key.tokenId}` : `ip:${request.ip}`, windows, units)
+    const outcome = store.hit(key ? key.subject : `ip:${request.ip}`, windows, units)
     if (outcome instanceof Promise) return outcome.then((o) => { settle(request, reply, units, windows, o) }, unavailable)
     settle(request, reply, units, windows, outcome)
   }
