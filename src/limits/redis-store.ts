@@ -183,6 +183,28 @@ const LEASE_IDLE_MS = 250
 const COMMAND_TIMEOUT_MS = 500
 
 /**
+ * `reply`, or a rejection once COMMAND_TIMEOUT_MS have passed without it.
+ * The verdict waits one more turn of the event loop (setImmediate runs after
+ * the sockets are read): after the process stalled for longer than the
+ * timeout (a busy process), timers run before sockets are read, and a reply
+ * already received would count as a timeout. ioredis's own commandTimeout
+ * judges that way; a grant Redis made would then be lost to this process,
+ * and its hits counted by the fallback as well, twice.
+ */
+function answered<T> (reply: Promise<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => setImmediate(() => { reject(new Error(`Redis did not answer within ${COMMAND_TIMEOUT_MS} ms`)) }), COMMAND_TIMEOUT_MS)
+    reply.then((value) => {
+      clearTimeout(timer)
+      resolve(value)
+    }, (err: unknown) => {
+      clearTimeout(timer)
+      reject(err)
+    })
+  })
+}
+
+/**
  * Counters in Redis, shared by every process using it.
  *
  * Each process takes units from Redis in leases and spends them without
@@ -235,7 +257,6 @@ export class RedisStore implements CounterStore {
       // fallback answer instead.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
-      commandTimeout: COMMAND_TIMEOUT_MS,
       // A peer that vanished without closing the socket is only noticed
       // through silence; this drops such a connection and reconnects.
       socketTimeout: 4 * COMMAND_TIMEOUT_MS,
@@ -256,7 +277,13 @@ export class RedisStore implements CounterStore {
         client.off('error', settle)
         resolve()
       }
-      const timer = setTimeout(settle, COMMAND_TIMEOUT_MS).unref()
+      // A server that accepts the connection and never answers gives neither
+      // 'ready' nor 'error': it counts as down until it does answer, or every
+      // hit would keep waiting on a start that never ends.
+      const timer = setTimeout(() => {
+        this.#down(new Error(`Redis did not answer within ${COMMAND_TIMEOUT_MS} ms of connecting`))
+        settle()
+      }, COMMAND_TIMEOUT_MS).unref()
       client.once('ready', settle)
       client.once('error', settle)
     })
@@ -394,7 +421,7 @@ export class RedisStore implements CounterStore {
     let reply: number[]
     this.#calls++
     try {
-      reply = await this.#client.rateLimitLease(batch.length, ...keys, ...args)
+      reply = await answered(this.#client.rateLimitLease(batch.length, ...keys, ...args))
     } catch (err) {
       for (const op of batch) {
         if (op.kind !== 'grant') continue

@@ -450,3 +450,36 @@ t.test('RedisStore: Redis unreachable from the start', async (t) => {
   t.equal(log.lines.error.length, 1)
   await quickly(t, () => t.rejects(async () => await deny.hit('s', minute(1), 1), StoreUnavailableError))
 })
+
+t.test('RedisStore: a server that accepts the connection and never answers counts as down', async (t) => {
+  const silent = createServer(() => {})
+  silent.listen(0, '127.0.0.1')
+  await once(silent, 'listening')
+  const log = recordingLog()
+  const store = new RedisStore({ url: `redis://127.0.0.1:${(silent.address() as AddressInfo).port}`, log, onRedisError: 'local' })
+  t.teardown(async () => {
+    await store.close()
+    silent.close()
+  })
+  const start = performance.now()
+  t.same(counts(await store.hit('s', minute(1), 1)), { allowed: true, used: [1] }, 'counted in the process once the start has waited long enough')
+  t.ok(performance.now() - start < 2_000, 'within the connection\'s time to answer')
+  t.equal(store.healthy(), false)
+  t.equal(log.lines.error.length, 1, 'said once')
+})
+
+t.test('RedisStore: a reply received while the process was stalled is not taken for a timeout', async (t) => {
+  const { ns, store: open } = sharedRedis(t)
+  const store = open()
+  t.equal((await store.hit('s', minute(100), 1)).windows[0]!.used, 1)
+  // the one unit granted is spent: the next hit asks Redis, and the process
+  // stalls, longer than a command may take, right after the request went out
+  const next = store.hit('s', minute(100), 1)
+  setImmediate(() => {
+    const until = performance.now() + 800
+    while (performance.now() < until);
+  })
+  t.equal((await next).windows[0]!.used, 2, 'granted by Redis, not refused as unavailable')
+  t.equal(store.healthy(), true)
+  t.ok(Number(await admin.hget(`${ns}{s}`, 'c60000')) >= 2, 'and counted there')
+})
