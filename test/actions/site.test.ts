@@ -15,6 +15,8 @@ t.test('status_show, site_read, license_list, help_show', async (t) => {
   t.same(Object.keys(status), Object.keys(reference('status_show.json').result), 'status_show keys in CKAN\'s order')
   t.match(status, { site_title: config.siteTitle, site_url: 'http://test.opend', error_emails_to: '', locale_default: 'en', ckan_version: '2.10.10' })
   t.ok(Array.isArray(status.extensions) && status.extensions.every((e: unknown) => typeof e === 'string'))
+  // clients test for the plugin before calling the DataStore API
+  t.ok(status.extensions.includes('datastore'))
   t.same(json(await app.inject('/api/3/action/status_show')).result, status, 'GET answers the same')
 
   const siteRead = await app.inject('/api/3/action/site_read')

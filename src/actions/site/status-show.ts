@@ -25,7 +25,9 @@ export default defineAction({
       site_url: config.siteUrl,
       error_emails_to: '',
       locale_default: 'en',
-      extensions: ['opend'],
+      // CKAN lists its plugins here, and clients look for "datastore" before
+      // using the DataStore API: opend names the CKAN plugins whose actions it serves
+      extensions: ['datastore', 'xloader'],
       ckan_version: CKAN_VERSION
     }
   }
