@@ -11,6 +11,7 @@ import { ValidationError, type FieldErrors } from './errors.js'
 export type ParamKind =
   | 'string' // text; numbers are accepted and stringified, as Python's str() does
   | 'natural' // int >= 0 ("Invalid integer" / "Must be a natural number")
+  | 'limit' // natural, then limit_to_configured_maximum's int() (its "Please enter an integer value"); the action caps it
   | 'int'
   | 'asbool' // ckan.common.asbool: true/yes/on/y/t/1 and their negatives
   | 'boolean' // boolean_validator: true/yes/t/y/1, anything else false
@@ -43,6 +44,7 @@ const doc = (o: Opts = {}) => ({
 export const P = {
   string: <O extends Opts = object>(o: O = {} as O) => param(Type.String(doc(o)), 'string', o),
   natural: <O extends Opts = object>(o: O = {} as O) => param(Type.Integer({ minimum: 0, ...doc(o) }), 'natural', o),
+  limit: <O extends Opts = object>(o: O = {} as O) => param(Type.Integer({ minimum: 0, ...doc(o) }), 'limit', o),
   int: <O extends Opts = object>(o: O = {} as O) => param(Type.Integer(doc(o)), 'int', o),
   asbool: <O extends Opts = object>(o: O = {} as O) => param(Type.Boolean(doc(o)), 'asbool', o),
   boolean: <O extends Opts = object>(o: O = {} as O) => param(Type.Boolean(doc(o)), 'boolean', o),
@@ -78,6 +80,15 @@ export function coerce (kind: ParamKind, v: unknown): unknown {
       const n = toInt(v)
       if (n === null) throw new ParamError(['Invalid integer'])
       if (kind === 'natural' && n < 0) throw new ParamError(['Must be a natural number'])
+      return n
+    }
+    case 'limit': {
+      // CKAN's validators run on after one fails, so int() adds its message to
+      // int_validator's; any number of digits passes both, to be capped
+      const n = typeof v === 'number' ? (Number.isInteger(v) ? v : null) : typeof v === 'string' && PY_INT.test(v) ? parseInt(v, 10) : null
+      const messages = n === null ? ['Invalid integer'] : n < 0 ? ['Must be a natural number'] : []
+      if (typeof v === 'string' && !PY_INT.test(v)) messages.push('Please enter an integer value')
+      if (messages.length > 0) throw new ParamError(messages)
       return n
     }
     case 'asbool':
@@ -136,6 +147,9 @@ export function coerce (kind: ParamKind, v: unknown): unknown {
   }
 }
 
+/** What Python's int() accepts of a string (ASCII digits only here) */
+const PY_INT = /^\s*[-+]?\d+\s*$/
+
 function toInt (v: unknown): number | null {
   if (typeof v === 'number') return Number.isSafeInteger(v) ? v : null
   if (typeof v === 'string' && /^\s*[-+]?\d{1,15}\s*$/.test(v)) return parseInt(v, 10)
@@ -170,4 +184,25 @@ export function coerceParams (schema: TObject, raw: Record<string, unknown>): Re
   }
   if (Object.keys(errors).length > 0) throw new ValidationError(errors)
   return out
+}
+
+/** CKAN's one_of message, which formats its choices with `'%s' % list`: Python's repr of a list of strings. */
+export function oneOfMessage (choices: readonly string[]): string {
+  return `Value must be one of [${choices.map(pyRepr).join(', ')}]`
+}
+
+/** Python's repr() of a str */
+function pyRepr (s: string): string {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'"
+  const body = s.replace(/[\\'\t\n\r]|[^\P{C}]|[^\P{Z} ]/gu, (c) => {
+    if (c === "'") return quote === "'" ? "\\'" : c
+    if (c === '\\') return '\\\\'
+    if (c === '\t') return '\\t'
+    if (c === '\n') return '\\n'
+    if (c === '\r') return '\\r'
+    const cp = c.codePointAt(0) ?? 0
+    const hex = cp.toString(16)
+    return cp < 0x100 ? `\\x${hex.padStart(2, '0')}` : cp < 0x10000 ? `\\u${hex.padStart(4, '0')}` : `\\U${hex.padStart(8, '0')}`
+  })
+  return quote + body + quote
 }

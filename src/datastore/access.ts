@@ -27,7 +27,8 @@ export async function writableTable (ctx: ActionContext, id: string, force: bool
   const meta = await findTable(ctx.db, id)
   if (!meta) throw new NotFoundError(`Resource "${id}" was not found.`)
   if (!(await canEditPackage(ctx.db, ctx.user, meta.owner))) {
-    throw new AuthorizationError(`User ${who(ctx.user)} not authorized to update resource ${meta.resourceId}`)
+    // datastore_auth checks resource_update, whose refusal says "edit"
+    throw new AuthorizationError(`User ${who(ctx.user)} not authorized to edit resource ${meta.resourceId}`)
   }
   await checkForce(ctx, meta.resourceId, force)
   return meta

@@ -130,14 +130,18 @@ export async function searchTable (db: Kysely<Database>, copyTo: CopyTo | undefi
       if (!byId.has(k)) throw invalid('q', k)
       if (typeof v !== 'string') throw invalid('q', k)
       const col = sql`CAST(${sql.id(k)} AS text)`
-      const q = tsquery(config, v, o.plain)
       if (hasThai(v) && o.plain) {
         // Thai is not spaced: the table's segmented _full_text finds the
         // words, the column decides, word by word
+        const q = tsquery(config, v, true)
         const words = segment(v).split(' ').filter(Boolean)
         where.push(sql`_full_text @@ ${q}`, ...words.map((w) => sql`${col} LIKE ${containsPattern(w)}`))
         ranks.push({ id: `rank ${k}`, type: 'float', expr: sql`ts_rank(_full_text, ${q}, 32)` })
       } else {
+        // the value parsed by PostgreSQL alone, as the column beside it is
+        // (CKAN's per-field search): the column's `cat-3` is `cat` and `-3`,
+        // which the segmented `cat 3` would not find
+        const q = o.plain ? sql`plainto_tsquery(${config}, ${v})` : tsquery(config, v, false)
         where.push(sql`to_tsvector(${config}, ${col}) @@ ${q}`)
         ranks.push({ id: `rank ${k}`, type: 'float', expr: sql`ts_rank(to_tsvector(${config}, ${col}), ${q}, 32)` })
       }
@@ -173,10 +177,14 @@ export async function searchTable (db: Kysely<Database>, copyTo: CopyTo | undefi
     if (!m || !c) throw invalid('sort', clause)
     const dir = m[3]?.toLowerCase() === 'desc' ? sql`DESC` : sql`ASC`
     const nulls = m[5] ? (m[5].toLowerCase() === 'first' ? sql` NULLS FIRST` : sql` NULLS LAST`) : sql``
-    // DISTINCT sorts only by what it selects: a sort on a column outside `fields` is refused by PostgreSQL
-    order.push(o.distinct || ranked(c) ? sql`${sql.id(c.id)} ${dir}${nulls}` : sql`${c.expr} ${dir}${nulls}`)
+    // a table column by its qualified name: the bare one would be the output
+    // column, a timestamp's text (selected) rather than the timestamp itself
+    const expr = byId.has(c.id) ? sql.id(meta.resourceId, c.id) : c.expr
+    order.push(!o.distinct && ranked(c) ? sql`${sql.id(c.id)} ${dir}${nulls}` : sql`${expr} ${dir}${nulls}`)
   }
-  // no sort asked for: by rank for a text query, else by _id
+  // no sort asked for: by rank for a text query, else by _id; CKAN's DISTINCT
+  // page is by rank or in no order at all (search_data)
+  if (order.length === 0 && o.distinct) order.push(...ranks.map((r) => sql`${r.expr} DESC`))
   const defaultOrder = order.length === 0 && !o.distinct
   const idOrder = defaultOrder && ranks.length === 0
   const rankOrder = defaultOrder && ranks.length > 0
@@ -186,7 +194,7 @@ export async function searchTable (db: Kysely<Database>, copyTo: CopyTo | undefi
   const cond = where.length ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``
   const memo = new SearchMemo(meta.resourceId, meta.version, cond.compile(db))
   const copied = o.recordsFormat === 'csv' || o.recordsFormat === 'tsv'
-  const select = sql.join(columns.map((c) => sql`${copied ? copyValue(c) : c.expr} AS ${sql.id(c.id)}`))
+  const select = sql.join(columns.map((c) => sql`${selected(c, copied)} AS ${sql.id(c.id)}`))
   let page: RawBuilder<unknown>
   if (idOrder) {
     // Pages in the default order (clients page with limit=1000&offset=N)
@@ -198,9 +206,14 @@ export async function searchTable (db: Kysely<Database>, copyTo: CopyTo | undefi
       ? sql`_id > ${before}`
       : o.offset > 0 ? sql`_id >= (SELECT _id FROM ${table} ${cond} ORDER BY _id LIMIT 1 OFFSET ${o.offset})` : sql`true`
     page = sql`SELECT _id AS _cursor, ${select} FROM ${table} ${where.length ? sql`${cond} AND` : sql`WHERE`} ${start} ORDER BY _id LIMIT ${o.limit}`
+  } else if (o.distinct) {
+    // CKAN takes the page of rows first and DISTINCT of that page after, in
+    // whatever order DISTINCT leaves them (search_data): `limit=2` gives at
+    // most the 2 first rows' values, not 2 distinct values
+    page = sql`SELECT DISTINCT ${select} FROM (SELECT * FROM ${table} ${cond}
+        ${order.length ? sql`ORDER BY ${sql.join(order)}` : sql``} LIMIT ${o.limit} OFFSET ${o.offset}) z`
   } else {
-    page = sql`SELECT ${o.distinct ? sql`DISTINCT ` : sql``}${select} FROM ${table} ${cond}
-        ${order.length ? sql`ORDER BY ${sql.join(order)}` : sql``} LIMIT ${o.limit} OFFSET ${o.offset}`
+    page = sql`SELECT ${select} FROM ${table} ${cond} ORDER BY ${sql.join(order)} LIMIT ${o.limit} OFFSET ${o.offset}`
   }
   const estimate = o.includeTotal && o.totalEstimationThreshold !== null && where.length === 0 && !o.distinct
     ? await estimatedRows(db, meta)
@@ -225,7 +238,7 @@ export async function searchTable (db: Kysely<Database>, copyTo: CopyTo | undefi
    */
   const rankedAndCounted = (format: 'objects' | 'lists') => {
     const rank = ranks[0]
-    const pageColumns = sql.join(columns.map((c) => sql`${c === rank ? sql`p."_opend_rank"` : c.expr} AS ${sql.id(c.id)}`))
+    const pageColumns = sql.join(columns.map((c) => sql`${c === rank ? sql`p."_opend_rank"` : selected(c, false)} AS ${sql.id(c.id)}`))
     return sql`WITH m AS MATERIALIZED (SELECT _id AS "_opend_match", ${rank.expr} AS "_opend_rank" FROM ${table} ${cond}),
       p AS (SELECT * FROM m ORDER BY "_opend_rank" DESC, "_opend_match" LIMIT ${o.limit} OFFSET ${o.offset})
       SELECT (SELECT ${recordsOf(format)} FROM (SELECT ${pageColumns} FROM p JOIN ${table} ON _id = p."_opend_match"
@@ -301,14 +314,15 @@ async function started (chunks: AsyncIterable<Buffer>): Promise<AsyncIterable<Bu
 }
 
 /**
- * A column as CKAN writes it into CSV (search_data in
- * ckanext/datastore/backend/postgres.py, whose COPY this is): timestamps
- * ISO-8601 without a zone, arrays as JSON (`null` for none), everything else
- * in PostgreSQL's own text form, quoted by COPY as CSV needs.
+ * A column as CKAN selects it (the backend's datastore_search in
+ * ckanext/datastore/backend/postgres.py): timestamps ISO-8601 to the second,
+ * without a zone, in every format; for CSV, whose COPY this is, arrays as
+ * JSON (`null` for none) and everything else in PostgreSQL's own text form,
+ * quoted by COPY as CSV needs.
  */
-function copyValue (c: Column): RawBuilder<unknown> {
+function selected (c: Column, copied: boolean): RawBuilder<unknown> {
   if (c.type === 'timestamp') return sql`to_char(${c.expr}, 'YYYY-MM-DD"T"HH24:MI:SS')`
-  if (c.type.startsWith('_')) return sql`coalesce(array_to_json(${c.expr})::text, 'null')`
+  if (copied && c.type.startsWith('_')) return sql`coalesce(array_to_json(${c.expr})::text, 'null')`
   return c.expr
 }
 
@@ -344,13 +358,52 @@ export function queryError (err: unknown): unknown {
   return err
 }
 
-/** CKAN's `_links`: the request's own URL without `offset`, and the next and previous pages. */
+/**
+ * CKAN's `_links` (_insert_links in ckanext/datastore/backend/postgres.py):
+ * the request's query string read by Python's `dict(parse_qsl(...))` and
+ * written again by `urlencode`, without `offset` for the start and with
+ * the next and previous pages' `offset`.
+ */
 export function pageLinks (url: string, offset: number, limit: number): Record<string, string> {
-  const [path, query = ''] = url.split('?', 2)
-  const kept = query.split('&').filter((p) => p !== '' && !/^offset(=|$)/.test(p))
-  const start = kept.length ? `${path}?${kept.join('&')}` : path
-  const at = (n: number) => `${start}${kept.length ? '&' : '?'}offset=${n}`
-  const links: Record<string, string> = { start, next: at(offset + limit) }
-  if (offset - limit > 0) links.prev = at(offset - limit)
+  const at = url.indexOf('?')
+  const path = at < 0 ? url : url.slice(0, at)
+  const args = new Map(parseQsl(at < 0 ? '' : url.slice(at + 1)))
+  const link = (n?: number) => {
+    const a = new Map(args)
+    if (n === undefined) a.delete('offset')
+    else a.set('offset', String(n))
+    const query = [...a].map(([k, v]) => `${quotePlus(k)}=${quotePlus(v)}`).join('&')
+    return query === '' ? path : `${path}?${query}`
+  }
+  const links: Record<string, string> = { start: link(), next: link(offset + limit) }
+  if (offset - limit > 0) links.prev = link(offset - limit)
   return links
+}
+
+/** Python's `parse_qsl`: pairs without `=` or with an empty value are dropped. */
+function parseQsl (query: string): [string, string][] {
+  const pairs: [string, string][] = []
+  for (const part of query.split('&')) {
+    const eq = part.indexOf('=')
+    if (eq < 0 || eq === part.length - 1) continue
+    pairs.push([unquotePlus(part.slice(0, eq)), unquotePlus(part.slice(eq + 1))])
+  }
+  return pairs
+}
+
+/** Python's `unquote_plus`: `+` is a space, and bytes that are not UTF-8 are U+FFFD. */
+function unquotePlus (text: string): string {
+  return text.replaceAll('+', ' ').replace(/(%[0-9a-fA-F]{2})+/g, (run) => Buffer.from(run.replaceAll('%', ''), 'hex').toString('utf8'))
+}
+
+const QUOTE_SAFE = /^[A-Za-z0-9_.~-]$/
+
+/** Python's `quote_plus`: fewer characters are left as they are than by encodeURIComponent (`!'()*` are not). */
+function quotePlus (text: string): string {
+  let out = ''
+  for (const b of Buffer.from(text, 'utf8')) {
+    const c = String.fromCharCode(b)
+    out += QUOTE_SAFE.test(c) ? c : b === 0x20 ? '+' : `%${b.toString(16).toUpperCase().padStart(2, '0')}`
+  }
+  return out
 }

@@ -8,18 +8,26 @@ import { findPackage } from '../../db/queries/packages.js'
 import { checkForce, writeError } from '../../datastore/access.js'
 import { checkRecordKeys, listParam, mergeFields, parseFields, parseRecords } from '../../datastore/fields.js'
 import { aliasNameProblem } from '../../datastore/schema.js'
-import { type TableMeta, addFields, createIndexes, createTable, findTable, insertRecords, setAliases, setPrimaryKey } from '../../datastore/tables.js'
+import { type TableMeta, addFields, analyzeTable, createIndexes, createTable, findTable, insertRecords, setAliases, setPrimaryKey } from '../../datastore/tables.js'
+import type { DatastoreField } from '../../db/database.js'
 
-/** The resource a datastore_create writes to: named by `resource_id`, or created from `resource` as CKAN does. */
+/**
+ * The resource a datastore_create writes to: named by `resource_id`, or
+ * created from `resource` as CKAN does. CKAN's schema checks that the
+ * resource exists, then its auth function the caller, then the action the rest.
+ */
 async function targetResource (ctx: ActionContext, resourceId: string | undefined, resource: unknown): Promise<string> {
+  const existing = resourceId === undefined ? undefined : await findActiveResource(ctx.db, resourceId)
+  if (resourceId !== undefined && !existing) throw new ValidationError({ resource_id: ['Not found: Resource'] })
+  // CKAN's datastore_create auth function does not allow anonymous access (ckan/authz.py is_authorized)
+  if (!ctx.user) throw new AuthorizationError('Action datastore_create requires an authenticated user')
   if (resourceId !== undefined && resource !== undefined) throw new ValidationError({ resource: ['resource cannot be used with resource_id'] })
   if (resourceId === undefined && resource === undefined) throw new ValidationError({ resource_id: ['resource_id or resource required'] })
-  if (resourceId !== undefined) {
-    const r = await findActiveResource(ctx.db, resourceId)
-    if (!r) throw new ValidationError({ resource_id: ['Not found: Resource'] })
-    const pkg = await ctx.db.selectFrom('packages').selectAll().where('id', '=', r.package_id).executeTakeFirstOrThrow()
-    if (!(await canEditPackage(ctx.db, ctx.user, pkg))) throw new AuthorizationError(`User ${who(ctx.user)} not authorized to update resource ${r.id}`)
-    return r.id
+  if (existing) {
+    const pkg = await ctx.db.selectFrom('packages').selectAll().where('id', '=', existing.package_id).executeTakeFirstOrThrow()
+    // the message of resource_update's auth, which CKAN's datastore_auth delegates to
+    if (!(await canEditPackage(ctx.db, ctx.user, pkg))) throw new AuthorizationError(`User ${who(ctx.user)} not authorized to edit resource ${existing.id}`)
+    return existing.id
   }
   if (resource === null || typeof resource !== 'object' || Array.isArray(resource)) throw new ValidationError({ resource: ['Must be a dict'] })
   const input = resource as Record<string, unknown>
@@ -28,9 +36,25 @@ async function targetResource (ctx: ActionContext, resourceId: string | undefine
   if (typeof input.package_id !== 'string' || input.package_id === '') throw new ValidationError({ resource: ['package_id: Missing value'] })
   const pkg = await findPackage(ctx.db, input.package_id)
   if (!pkg || pkg.state === 'deleted') throw new NotFoundError('Package was not found.')
-  if (!(await canEditPackage(ctx.db, ctx.user, pkg))) throw new AuthorizationError(`User ${who(ctx.user)} not authorized to create resources on dataset ${input.package_id}`)
+  // CKAN's datastore_auth checks package_update for a new resource
+  if (!(await canEditPackage(ctx.db, ctx.user, pkg))) throw new AuthorizationError(`User ${who(ctx.user)} not authorized to edit package ${pkg.id}`)
   const created = await createResource(ctx, pkg, { ...input, url: '_datastore_only_resource', url_type: 'datastore' })
   return created.id as string
+}
+
+/**
+ * `fields` as CKAN echoes them: create_table and alter_table write the type
+ * they guessed into a new field given without one, under _guess_type's name.
+ */
+function echoFields (input: unknown, added: DatastoreField[], first: Record<string, unknown> | undefined): unknown {
+  if (!Array.isArray(input)) return input
+  const guessed = new Map(added.map((f) => [f.id, f.type]))
+  return input.map((f: Record<string, unknown>) => {
+    const type = guessed.get(f.id as string)
+    if ((f.type !== undefined && f.type !== null && f.type !== '') || type === undefined) return f
+    const v = first?.[f.id as string]
+    return { ...f, type: type === 'int4' ? (typeof v === 'number' ? 'int' : 'integer') : type === 'float8' ? 'float' : type }
+  })
 }
 
 /** Aliases must be valid names, not resource ids, and not another table's. */
@@ -90,7 +114,8 @@ export default defineAction({
         await addFields(ctx.db, meta, added, info)
       }
       meta = (await findTable(ctx.db, resourceId))!
-      if (primaryKey !== undefined && (meta.primaryKey.join('\u0000') !== primaryKey.join('\u0000'))) {
+      // CKAN keeps the key when the same columns come in another order
+      if (primaryKey !== undefined && [...meta.primaryKey].sort().join('\u0000') !== [...primaryKey].sort().join('\u0000')) {
         checkColumns('primary_key', primaryKey, meta)
         await setPrimaryKey(ctx.db, meta, primaryKey)
       }
@@ -104,10 +129,19 @@ export default defineAction({
     } catch (err) {
       throw writeError(err, '')
     }
+    if (params.calculate_record_count) await analyzeTable(ctx.db, meta)
     const r = await ctx.db.updateTable('resources').set({ datastore_active: true }).where('id', '=', resourceId).returning('package_id').executeTakeFirstOrThrow()
     await touchPackage(ctx, r.package_id, null)
-    // CKAN echoes the input without the records
-    const echo = Object.fromEntries(Object.entries(params).filter(([k]) => k !== 'records' && k !== 'id'))
-    return { ...echo, resource_id: resourceId }
+    // CKAN echoes the input without the records, and without `force` when it named the resource
+    const { records: _records, id: _id, ...echo } = params
+    if (params.resource === undefined) delete echo.force
+    return {
+      ...echo,
+      ...(params.fields !== undefined ? { fields: echoFields(params.fields, added, records[0]) } : {}),
+      ...(params.resource !== undefined ? { resource: { ...(params.resource as Record<string, unknown>), url: '_datastore_only_resource' } } : {}),
+      resource_id: resourceId,
+      // insert_data sets it on what datastore_create returns
+      method: 'insert'
+    }
   }
 })

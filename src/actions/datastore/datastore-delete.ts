@@ -1,12 +1,12 @@
 import Type from 'typebox'
 import { sql } from 'kysely'
 import { defineAction } from '../../ckan/action.js'
-import { ValidationError } from '../../ckan/errors.js'
+import { AuthorizationError, ValidationError } from '../../ckan/errors.js'
 import { P } from '../../ckan/params.js'
 import { touchPackage } from '../../catalog/resources.js'
 import { writableTable, writeError } from '../../datastore/access.js'
 import { filterConditions } from '../../datastore/search.js'
-import { deleteRows, dropTable } from '../../datastore/tables.js'
+import { analyzeTable, deleteRows, dropTable } from '../../datastore/tables.js'
 
 export default defineAction({
   name: 'datastore_delete',
@@ -26,6 +26,8 @@ export default defineAction({
     if (id === undefined) throw new ValidationError({ resource_id: ['Missing value'] })
     const filters = params.filters ?? null
     if (filters !== null && (typeof filters !== 'object' || Array.isArray(filters))) throw new ValidationError({ filters: ['filters must be either a dict or null.'] })
+    // CKAN's datastore_delete auth function does not allow anonymous access (ckan/authz.py is_authorized)
+    if (!ctx.user) throw new AuthorizationError('Action datastore_delete requires an authenticated user')
     const meta = await writableTable(ctx, id, params.force ?? false)
     if (filters === null) {
       await dropTable(ctx.db, meta)
@@ -38,7 +40,13 @@ export default defineAction({
       } catch (err) {
         throw writeError(err)
       }
+      // CKAN would ANALYZE a dropped table too, and fail: only a table still there is analyzed
+      if (params.calculate_record_count) await analyzeTable(ctx.db, meta)
     }
-    return { resource_id: id, ...(params.filters !== undefined ? { filters: params.filters } : {}) }
+    return {
+      resource_id: id,
+      ...(filters !== null ? { filters } : {}),
+      ...(params.calculate_record_count !== undefined ? { calculate_record_count: params.calculate_record_count } : {})
+    }
   }
 })

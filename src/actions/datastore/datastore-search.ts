@@ -2,7 +2,7 @@ import Type from 'typebox'
 import { defineAction } from '../../ckan/action.js'
 import { ValidationError } from '../../ckan/errors.js'
 import { JsonStream, RawJson, asciiJson, jsonStringBody } from '../../ckan/json.js'
-import { P } from '../../ckan/params.js'
+import { P, oneOfMessage } from '../../ckan/params.js'
 import { readableTable } from '../../datastore/access.js'
 import { listParam } from '../../datastore/fields.js'
 import { type RecordsFormat, pageLinks, searchTable } from '../../datastore/search.js'
@@ -22,11 +22,11 @@ const PARAMS = Type.Object({
   distinct: P.boolean({ default: false }),
   fields: P.any({ description: 'fields to return, a list or comma separated string; may name _id, rank and "rank <field>"' }),
   sort: P.any({ description: 'a list or comma separated string of "field [asc|desc] [nulls first|last]"' }),
-  limit: P.natural({ default: 100, description: 'rows to return; capped at OPEND_DATASTORE_ROWS_MAX (32000)' }),
-  offset: P.any({ description: 'rows to skip', default: 0 }),
+  limit: P.limit({ default: 100, description: 'rows to return; capped at OPEND_DATASTORE_ROWS_MAX (32000)' }),
+  offset: P.int({ description: 'rows to skip', default: 0 }),
   records_format: P.string({ default: 'objects', description: 'objects, lists, csv or tsv' }),
   include_total: P.boolean({ default: true }),
-  total_estimation_threshold: P.any({ description: 'estimate the total from table statistics when there are no filters and the estimate is at least this' })
+  total_estimation_threshold: P.int({ description: 'estimate the total from table statistics when there are no filters and the estimate is at least this' })
 })
 const KNOWN = new Set(Object.keys(PARAMS.properties))
 
@@ -50,39 +50,43 @@ export default defineAction({
     if (extra !== undefined) throw new ValidationError({ __extras: [`invalid value "${extra}"`] })
     const id = params.resource_id ?? params.id
     if (id === undefined) throw new ValidationError({ resource_id: ['Missing value'] })
-    const offset = params.offset === undefined ? 0 : Number(params.offset)
-    if (!Number.isSafeInteger(offset)) throw new ValidationError({ offset: ['Invalid integer'] })
-    if (offset < 0) throw new ValidationError({ offset: [`invalid value "${String(params.offset)}"`] })
+    const offset = params.offset ?? 0
+    if (offset < 0) throw new ValidationError({ offset: [`invalid value "${offset}"`] })
     const format = params.records_format ?? 'objects'
-    if (!FORMATS.includes(format)) throw new ValidationError({ records_format: [`Value must be one of ${JSON.stringify(FORMATS)}`] })
-    const threshold = params.total_estimation_threshold
-    if (threshold !== undefined && threshold !== null && !Number.isSafeInteger(Number(threshold))) throw new ValidationError({ total_estimation_threshold: ['Invalid integer'] })
+    if (!FORMATS.includes(format)) throw new ValidationError({ records_format: [oneOfMessage(FORMATS)] })
+    const threshold = params.total_estimation_threshold ?? null
     const filters = jsonObject('filters', params.filters, 'Cannot parse JSON')
     const limit = Math.min(params.limit ?? 100, ctx.config.datastoreRowsMax)
     const fields = listParam('fields', params.fields)
     const sort = listParam('sort', params.sort)
-    const answer = await replaced(async () => searchTable(ctx.db, ctx.copyTo, await readableTable(ctx, id), {
-      filters,
-      q: qParam(params.q),
-      fullText: params.full_text,
-      plain: params.plain ?? true,
-      language: params.language,
-      distinct: params.distinct ?? false,
-      fields,
-      sort,
-      limit,
-      offset,
-      recordsFormat: format as RecordsFormat,
-      includeTotal: params.include_total ?? true,
-      totalEstimationThreshold: threshold === undefined || threshold === null ? null : Number(threshold)
-    }))
+    // CKAN searches, and so echoes, the real id of an alias
+    let resourceId = id
+    const answer = await replaced(async () => {
+      const meta = await readableTable(ctx, id)
+      resourceId = meta.resourceId
+      return searchTable(ctx.db, ctx.copyTo, meta, {
+        filters,
+        q: qParam(params.q),
+        fullText: params.full_text,
+        plain: params.plain ?? true,
+        language: params.language,
+        distinct: params.distinct ?? false,
+        fields,
+        sort,
+        limit,
+        offset,
+        recordsFormat: format as RecordsFormat,
+        includeTotal: params.include_total ?? true,
+        totalEstimationThreshold: threshold
+      })
+    })
     // CKAN echoes the validated input, keys in alphabetical order, then its own keys
     const echo: Record<string, unknown> = {
       include_total: params.include_total ?? true,
       limit,
       records_format: format,
-      resource_id: id,
-      total_estimation_threshold: threshold ?? null
+      resource_id: resourceId,
+      total_estimation_threshold: threshold
     }
     for (const k of ['distinct', 'filters', 'full_text', 'language', 'offset', 'plain', 'q', 'sort'] as const) {
       if (raw[k] !== undefined) echo[k] = k === 'filters' ? filters : k === 'q' ? qParam(params.q) : k === 'offset' ? offset : raw[k]

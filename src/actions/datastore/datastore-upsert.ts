@@ -1,11 +1,11 @@
 import Type from 'typebox'
 import { sql } from 'kysely'
 import { defineAction } from '../../ckan/action.js'
-import { ValidationError } from '../../ckan/errors.js'
-import { P } from '../../ckan/params.js'
+import { AuthorizationError, ValidationError } from '../../ckan/errors.js'
+import { P, oneOfMessage } from '../../ckan/params.js'
 import { writableTable, writeError } from '../../datastore/access.js'
 import { checkRecordKeys, parseRecords } from '../../datastore/fields.js'
-import { insertRecords, writeKeyed } from '../../datastore/tables.js'
+import { analyzeTable, insertRecords, writeKeyed } from '../../datastore/tables.js'
 
 const METHODS = ['upsert', 'insert', 'update']
 const BATCH = 5000
@@ -29,15 +29,19 @@ export default defineAction({
     const id = params.resource_id ?? params.id
     if (id === undefined) throw new ValidationError({ resource_id: ['Missing value'] })
     const method = params.method ?? 'upsert'
-    if (!METHODS.includes(method)) throw new ValidationError({ method: [`Value must be one of ${JSON.stringify(METHODS)}`] })
+    if (!METHODS.includes(method)) throw new ValidationError({ method: [oneOfMessage(METHODS)] })
+    // CKAN's datastore_upsert auth function does not allow anonymous access (ckan/authz.py is_authorized)
+    if (!ctx.user) throw new AuthorizationError('Action datastore_upsert requires an authenticated user')
     const meta = await writableTable(ctx, id, params.force ?? false)
     const records = parseRecords(params.records)
     const key = meta.primaryKey.length ? meta.primaryKey : ['_id']
     if (method !== 'insert') {
       if (!meta.primaryKey.length && records.some((r) => !('_id' in r))) throw new ValidationError({ table: ['unique key must be passed for update/upsert'] })
       for (const r of records) {
-        const missing = key.filter((k) => r[k] === undefined || r[k] === null)
-        if (missing.length) throw new ValidationError({ key: [`fields "${missing.join(', ')}" are missing but needed as key`] })
+        if ('_id' in r) continue
+        const missing = key.filter((k) => !(k in r))
+        // CKAN's message is a triple-quoted string, its line break and indent included
+        if (missing.length) throw new ValidationError({ key: [`fields "${missing.join(', ')}" are missing\n                            but needed as key`] })
       }
     }
     const ids = new Set(meta.fields.map((f) => f.id))
@@ -54,12 +58,16 @@ export default defineAction({
           continue
         }
         const notFound = await writeKeyed(ctx.db, meta, batch, method as 'upsert' | 'update', key)
-        if (notFound.length) throw new ValidationError({ key: [`key "${JSON.stringify(notFound[0])}" not found`] })
+        // CKAN formats the key's values as a Python list; as JSON here, the same for numbers
+        if (notFound) throw new ValidationError({ key: [`key "${JSON.stringify(notFound)}" not found`] })
       }
     } catch (err) {
       throw writeError(err)
     }
     if (params.dry_run) await sql`ROLLBACK TO SAVEPOINT datastore_dry_run`.execute(ctx.db)
-    return { ...params, resource_id: id, method }
+    if (params.calculate_record_count) await analyzeTable(ctx.db, meta)
+    // CKAN echoes what it validated: `force` is taken out, `method` only if given, `records` only if not empty
+    const { force: _force, id: _id, records: _records, ...echo } = params
+    return { ...echo, resource_id: id, ...(records.length ? { records: params.records } : {}) }
   }
 })
