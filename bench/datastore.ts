@@ -31,7 +31,7 @@ import { openDatabase } from '../src/db/factory.js'
 import { createToken } from '../src/db/queries/tokens.js'
 import { findUser, insertUser } from '../src/db/queries/users.js'
 import { datastoreSchema } from '../src/datastore/schema.js'
-import { segment, TS_CONFIG } from '../src/search/analyzer.js'
+import { segmentThai, TS_CONFIG } from '../src/search/analyzer.js'
 import { segmentedTsquery } from '../src/datastore/search.js'
 import { type Latencies, latencies, sequentialHttp, sequentialSql } from './search.js'
 
@@ -182,7 +182,7 @@ async function countRows (k: Kysely<Database>, schema: string, rid: string): Pro
  */
 async function fill (k: Kysely<Database>, schema: string, rid: string, rows: number): Promise<void> {
   const table = sql.id(schema, rid)
-  const segmented = PROVINCES.flatMap((p) => TOPICS.map((t) => segment(`${p} ${t}`)))
+  const segmented = PROVINCES.flatMap((p) => TOPICS.map((t) => segmentThai(`${p} ${t}`)))
   await sql`DROP INDEX IF EXISTS ${sql.id(schema, `${rid}_full_text`)}`.execute(k)
   await sql`INSERT INTO ${table} (id, "จังหวัด", "หัวข้อ", "ค่า", "วันที่", _full_text)
     SELECT i, (${PROVINCES}::text[])[1 + i % ${PROVINCES.length}], (${TOPICS}::text[])[1 + (i / ${PROVINCES.length}) % ${TOPICS.length}],
@@ -234,7 +234,7 @@ export async function runDatastoreScenario (s: DatastoreSettings & { opendUrl: s
         await run(`${t.rows} rows: text q, limit 100`, words.map((w) => path({ resource_id: t.resourceId, q: w, limit: '100' })),
           words.map((w) => ({
             sql: `SELECT (SELECT '[' || coalesce(string_agg(row_to_json(y)::text, ','), '') || ']' FROM (SELECT _id, id, "จังหวัด", "หัวข้อ", "ค่า", "วันที่", ts_rank(_full_text, q, 32) AS rank FROM ${table}, plainto_tsquery('${TS_CONFIG}', $1) q WHERE _full_text @@ q ORDER BY rank DESC, _id LIMIT 100) y) AS records, (SELECT count(*) FROM ${table} WHERE _full_text @@ plainto_tsquery('${TS_CONFIG}', $1)) AS total`,
-            parameters: [segment(w)]
+            parameters: [segmentThai(w)]
           })), CKAN.qMs / 3)
         // the same searches made new each time by an alternative that matches nothing
         const fresh = Array.from({ length: n + 10 }, (_, i) => `${words[i % words.length]} | nomatch${i}`)

@@ -6,6 +6,7 @@ import * as searchNarrow from './20261127T180000-search-narrow.js'
 import * as datastore from './20261127T190000-datastore.js'
 import * as datastoreLoadJobs from './20261128T120000-datastore-load-jobs.js'
 import * as apiKeys from './20261129T120000-api-keys.js'
+import * as datastoreFullTextVersion from './20261130T120000-datastore-full-text-version.js'
 
 export const migrations: Record<string, Migration> = {
   '20261127T120000-catalog': catalog,
@@ -13,5 +14,6 @@ export const migrations: Record<string, Migration> = {
   '20261127T180000-search-narrow': searchNarrow,
   '20261127T190000-datastore': datastore,
   '20261128T120000-datastore-load-jobs': datastoreLoadJobs,
-  '20261129T120000-api-keys': apiKeys
+  '20261129T120000-api-keys': apiKeys,
+  '20261130T120000-datastore-full-text-version': datastoreFullTextVersion
 }

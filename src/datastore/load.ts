@@ -17,7 +17,7 @@ import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { Db } from '../db/factory.js'
 import type { Database, DatastoreField } from '../db/database.js'
 import { materializePackages } from '../db/queries/packages.js'
-import { TS_CONFIG, segment } from '../search/analyzer.js'
+import { FULL_TEXT_VERSION, TS_CONFIG, hasThai, segmentThai } from '../search/analyzer.js'
 import { LoadError, headerFields, openRows } from './files.js'
 import { columnType, datastoreSchema } from './schema.js'
 
@@ -54,24 +54,23 @@ function fits (value: string, possible: number): number {
   return out
 }
 
-const PLAIN_NUMBER = /^[0-9]+([.][0-9]+)?$/
-
 /**
- * The segmented words of a cell, remembered: a column of provinces or
- * categories repeats a few values over millions of rows, and segmenting
- * Thai is most of a load's own work. Segmenting cell by cell gives the
- * words segmenting the joined row gives: cells are joined by spaces, and a
- * space always ends a word.
+ * A cell's text for the full text, its Thai segmented (the table's full
+ * text is of the latest version, FULL_TEXT_VERSION), remembered: a column
+ * of provinces or categories repeats a few values over millions of rows,
+ * and segmenting Thai is most of a load's own work. Segmenting cell by cell
+ * gives what segmenting the joined row gives: cells are joined by spaces,
+ * and a space always ends a word.
  */
 class Segmenter {
   private readonly known = new Map<string, string>()
   words (value: string): string {
-    // a plain number is its own word, and numbers rarely repeat
-    if (PLAIN_NUMBER.test(value)) return value
-    if (value.length > 200) return segment(value)
+    // text without Thai is left to PostgreSQL's parser
+    if (!hasThai(value)) return value
+    if (value.length > 200) return segmentThai(value)
     let words = this.known.get(value)
     if (words === undefined) {
-      words = segment(value)
+      words = segmentThai(value)
       if (this.known.size >= 100_000) this.known.clear()
       this.known.set(value, words)
     }
@@ -168,7 +167,7 @@ async function swapIn (k: Kysely<Database>, schema: string, resourceId: string, 
         await sql`ALTER TABLE ${sql.id(schema, fresh)} RENAME TO ${sql.id(resourceId)}`.execute(trx)
         await sql`CREATE INDEX ${sql.id(`${resourceId}_full_text_${randomBytes(3).toString('hex')}`)} ON ${sql.id(schema, resourceId)} USING gin (_full_text)`.execute(trx)
         for (const a of aliases) await sql`CREATE VIEW ${sql.id(schema, a)} AS SELECT * FROM ${sql.id(schema, resourceId)}`.execute(trx)
-        const entry = { fields: JSON.stringify(fields), primary_key: [] as string[], row_count: Number(numAffectedRows ?? 0), modified: new Date() }
+        const entry = { fields: JSON.stringify(fields), primary_key: [] as string[], row_count: Number(numAffectedRows ?? 0), full_text_version: FULL_TEXT_VERSION, modified: new Date() }
         await trx.insertInto('datastore_tables').values({ resource_id: resourceId, ...entry })
           .onConflict((oc) => oc.column('resource_id').doUpdateSet(entry)).execute()
         const r = await trx.updateTable('resources').set({ datastore_active: true, metadata_modified: new Date() }).where('id', '=', resourceId)

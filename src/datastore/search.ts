@@ -61,9 +61,12 @@ async function tsConfig (db: Kysely<Database>, language: string | undefined): Pr
   return sql`${language}::regconfig`
 }
 
-/** A full-text query over a text: words ANDed (plain), or PostgreSQL's tsquery syntax. */
-function tsquery (config: RawBuilder<unknown>, text: string, plain: boolean): RawBuilder<unknown> {
-  return plain ? sql`plainto_tsquery(${config}, ${segment(text)})` : sql`to_tsquery(${config}, ${segmentedTsquery(text)})`
+/**
+ * A full-text query over a text: words ANDed (plain), analysed as the
+ * table's full text was (TableMeta.analyze), or PostgreSQL's tsquery syntax.
+ */
+function tsquery (config: RawBuilder<unknown>, text: string, plain: boolean, analyze: (text: string) => string): RawBuilder<unknown> {
+  return plain ? sql`plainto_tsquery(${config}, ${analyze(text)})` : sql`to_tsquery(${config}, ${segmentedTsquery(text)})`
 }
 
 const THAI_RUN = /([\u0E00-\u0E7F]+)(:[*a-dA-D]+)?/g
@@ -121,7 +124,7 @@ export async function searchTable (db: Kysely<Database>, copyTo: CopyTo | undefi
   const qText = typeof o.q === 'string' ? o.q : undefined
   for (const text of [qText, o.fullText]) {
     if (text === undefined || text.trim() === '') continue
-    const q = tsquery(config, text, o.plain)
+    const q = tsquery(config, text, o.plain, meta.analyze)
     where.push(sql`_full_text @@ ${q}`)
     if (!ranks.some((r) => r.id === 'rank')) ranks.push({ id: 'rank', type: 'float', expr: sql`ts_rank(_full_text, ${q}, 32)` })
   }
@@ -133,7 +136,7 @@ export async function searchTable (db: Kysely<Database>, copyTo: CopyTo | undefi
       if (hasThai(v) && o.plain) {
         // Thai is not spaced: the table's segmented _full_text finds the
         // words, the column decides, word by word
-        const q = tsquery(config, v, true)
+        const q = tsquery(config, v, true, meta.analyze)
         const words = segment(v).split(' ').filter(Boolean)
         where.push(sql`_full_text @@ ${q}`, ...words.map((w) => sql`${col} LIKE ${containsPattern(w)}`))
         ranks.push({ id: `rank ${k}`, type: 'float', expr: sql`ts_rank(_full_text, ${q}, 32)` })
@@ -141,7 +144,7 @@ export async function searchTable (db: Kysely<Database>, copyTo: CopyTo | undefi
         // the value parsed by PostgreSQL alone, as the column beside it is
         // (CKAN's per-field search): the column's `cat-3` is `cat` and `-3`,
         // which the segmented `cat 3` would not find
-        const q = o.plain ? sql`plainto_tsquery(${config}, ${v})` : tsquery(config, v, false)
+        const q = o.plain ? sql`plainto_tsquery(${config}, ${v})` : tsquery(config, v, false, meta.analyze)
         where.push(sql`to_tsvector(${config}, ${col}) @@ ${q}`)
         ranks.push({ id: `rank ${k}`, type: 'float', expr: sql`ts_rank(to_tsvector(${config}, ${col}), ${q}, 32)` })
       }

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto'
 import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { Database, DatastoreField } from '../db/database.js'
 import type { PackageOwnership } from '../catalog/authz.js'
-import { TS_CONFIG, segment } from '../search/analyzer.js'
+import { FULL_TEXT_VERSION, TS_CONFIG, fullTextAnalyzer } from '../search/analyzer.js'
 import { DATASTORE_SCHEMA, columnType, datastoreSchema, isTextType } from './schema.js'
 
 export interface TableMeta {
@@ -28,6 +28,8 @@ export interface TableMeta {
   rowCount: number
   /** the DataStore schema the table is in (schema.ts) */
   schema: string
+  /** how its `_full_text` was analysed, and so how a query must be (datastore_tables.full_text_version) */
+  analyze: (text: string) => string
   /** when its rows or fields last changed (datastore_tables.modified): a version for what searches remember */
   version: string
 }
@@ -35,7 +37,7 @@ export interface TableMeta {
 /** A resource's DataStore table, found by resource id or alias. */
 export async function findTable (db: Kysely<Database>, idOrAlias: string): Promise<TableMeta | undefined> {
   const row = await db.selectFrom('datastore_tables as t').innerJoin('resources as r', 'r.id', 't.resource_id').innerJoin('packages as p', 'p.id', 'r.package_id')
-    .select(['t.resource_id', 't.fields', 't.primary_key', 't.row_count', 'r.package_id', DATASTORE_SCHEMA.as('schema'), sql<string>`t.modified::text`.as('version')])
+    .select(['t.resource_id', 't.fields', 't.primary_key', 't.row_count', 't.full_text_version', 'r.package_id', DATASTORE_SCHEMA.as('schema'), sql<string>`t.modified::text`.as('version')])
     .select(['p.state', 'p.private', 'p.owner_org', 'p.creator_user_id'])
     .select((eb) => eb.fn.coalesce(
       sql<string[]>`(SELECT array_agg(a.name ORDER BY a.name) FROM datastore_aliases a WHERE a.resource_id = t.resource_id)`, sql<string[]>`'{}'::text[]`).as('aliases'))
@@ -52,6 +54,7 @@ export async function findTable (db: Kysely<Database>, idOrAlias: string): Promi
     rowCount: Number(row.row_count),
     schema: row.schema,
     version: row.version,
+    analyze: fullTextAnalyzer(row.full_text_version),
     owner: { state: row.state, private: row.private, owner_org: row.owner_org, creator_user_id: row.creator_user_id }
   }
 }
@@ -71,7 +74,7 @@ export async function createTable (db: Kysely<Database>, resourceId: string, fie
   )`.execute(db)
   await sql`CREATE INDEX ${sql.id(`${resourceId}_full_text`)} ON ${table} USING gin (_full_text)`.execute(db)
   if (primaryKey.length) await createUniqueKey(db, schema, resourceId, fields, primaryKey)
-  await db.insertInto('datastore_tables').values({ resource_id: resourceId, fields: JSON.stringify(fields), primary_key: primaryKey }).execute()
+  await db.insertInto('datastore_tables').values({ resource_id: resourceId, fields: JSON.stringify(fields), primary_key: primaryKey, full_text_version: FULL_TEXT_VERSION }).execute()
 }
 
 /**
@@ -173,28 +176,28 @@ function cell (field: DatastoreField, v: unknown): unknown {
   return v
 }
 
-/** The text `_full_text` is built from: every user column's value, segmented. */
-function fullText (fields: DatastoreField[], row: Record<string, unknown>): string {
+/** The text `_full_text` is built from: every user column's value, analysed as the table's full text is. */
+function fullText (fields: DatastoreField[], row: Record<string, unknown>, analyze: (text: string) => string): string {
   const parts: string[] = []
   for (const f of fields) {
     const v = row[f.id]
     if (v === null || v === undefined) continue
     parts.push(typeof v === 'string' ? v : JSON.stringify(v))
   }
-  return segment(parts.join(' ').slice(0, 100_000))
+  return analyze(parts.join(' ').slice(0, 100_000))
 }
 
-/** `jsonb_to_recordset($1) AS x(...)` over these fields plus the segmented full text, or each record's position (`_n`). */
-function recordset (fields: DatastoreField[], rows: Record<string, unknown>[], extra: 'text' | 'position' | null): RawBuilder<unknown> {
+/** `jsonb_to_recordset($1) AS x(...)` over these fields plus the full text `analyze` makes, or each record's position (`_n`). */
+function recordset (fields: DatastoreField[], rows: Record<string, unknown>[], extra: 'position' | null | { analyze: (text: string) => string }): RawBuilder<unknown> {
   const data = rows.map((r, i) => {
     const o: Record<string, unknown> = {}
     for (const f of fields) if (f.id in r) o[f.id] = cell(f, r[f.id])
-    if (extra === 'text') o._ft = fullText(fields, r)
+    if (extra !== null && extra !== 'position') o._ft = fullText(fields, r, extra.analyze)
     if (extra === 'position') o._n = i
     return o
   })
   const defs = fields.map((f) => sql`${sql.id(f.id)} ${sql.raw(columnType(f.type))}`)
-  if (extra === 'text') defs.push(sql`_ft text`)
+  if (extra !== null && extra !== 'position') defs.push(sql`_ft text`)
   if (extra === 'position') defs.push(sql`_n integer`)
   return sql`jsonb_to_recordset(${JSON.stringify(data)}::jsonb) AS x(${sql.join(defs)})`
 }
@@ -205,7 +208,7 @@ export async function insertRecords (db: Kysely<Database>, meta: TableMeta, reco
   const cols = meta.fields.map((f) => sql.id(f.id))
   const { numAffectedRows } = await sql`INSERT INTO ${ref(meta)} (${sql.join(cols)}, _full_text)
     SELECT ${sql.join(meta.fields.map((f) => sql`x.${sql.id(f.id)}`))}, to_tsvector(${sql.lit(TS_CONFIG)}::regconfig, x._ft)
-    FROM ${recordset(meta.fields, records, 'text')}`.execute(db)
+    FROM ${recordset(meta.fields, records, meta)}`.execute(db)
   await wrote(db, meta, Number(numAffectedRows ?? 0))
 }
 
@@ -271,7 +274,7 @@ async function refreshFullText (db: Kysely<Database>, meta: TableMeta, ids: numb
   const table = ref(meta)
   const { rows } = await sql<{ _id: number, r: Record<string, unknown> }>`SELECT _id, to_jsonb(t) AS r FROM ${table} t WHERE _id = ANY(${ids}::int[])`.execute(db)
   await sql`UPDATE ${table} t SET _full_text = to_tsvector(${sql.lit(TS_CONFIG)}::regconfig, x.ft)
-    FROM unnest(${rows.map((r) => r._id)}::int[], ${rows.map((r) => fullText(meta.fields, r.r))}::text[]) AS x(id, ft) WHERE t._id = x.id`.execute(db)
+    FROM unnest(${rows.map((r) => r._id)}::int[], ${rows.map((r) => fullText(meta.fields, r.r, meta.analyze))}::text[]) AS x(id, ft) WHERE t._id = x.id`.execute(db)
 }
 
 /** Delete the rows matching the filters; returns how many. */

@@ -175,6 +175,8 @@ export interface DatastoreTableTable {
   fields: Json<DatastoreField[]>
   primary_key: ColumnType<string[], string[] | undefined, string[]>
   row_count: ColumnType<number, number | undefined, number>
+  /** how `_full_text` is analysed (src/search/analyzer.ts fullTextAnalyzer) */
+  full_text_version: ColumnType<number, number | undefined, number>
   created: GenTimestamp
   modified: GenTimestamp
 }

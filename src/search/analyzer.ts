@@ -37,6 +37,20 @@ export function segment (text: string): string {
 }
 
 const THAI = /[\u0E00-\u0E7F]/
+const THAI_RUNS = /[\u0E00-\u0E7F]+/g
+
+/**
+ * The text with each Thai run segmented into words and set apart by
+ * spaces; everything else is left to PostgreSQL's parser, as CKAN's
+ * DataStore leaves it (`cat-7` stays `cat` and `-7` there, not `cat` and `7`).
+ */
+export function segmentThai (text: string): string {
+  return text.replace(THAI_RUNS, (run) => ` ${segment(run)} `)
+}
+
+/** The DataStore full-text versions (datastore_tables.full_text_version) and how each analyses a text. */
+export const FULL_TEXT_VERSION = 2
+export const fullTextAnalyzer = (version: number): (text: string) => string => version >= 2 ? segmentThai : segment
 
 export function hasThai (text: string): boolean {
   return THAI.test(text)
