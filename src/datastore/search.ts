@@ -107,7 +107,8 @@ function filterCondition (f: DatastoreField, value: unknown): Cond {
 
 /** The conditions of `filters`; a field the table does not have is CKAN's 409. */
 export function filterConditions (meta: TableMeta, filters: Record<string, unknown>): Cond[] {
-  const byId = new Map(meta.fields.map((f) => [f.id, f]))
+  // CKAN's field types include _id, so a filter may name it
+  const byId = new Map<string, DatastoreField>([['_id', { id: '_id', type: 'int4' }], ...meta.fields.map((f): [string, DatastoreField] => [f.id, f])])
   return Object.entries(filters).map(([k, v]) => {
     const f = byId.get(k)
     if (!f) throw invalid('filters', k)

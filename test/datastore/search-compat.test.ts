@@ -124,6 +124,12 @@ t.test('timestamps: to the second in objects and lists, as in CSV; sorted and co
   t.equal(distinct.total, 2, 'DISTINCT over the text CKAN selects: the same second once, and null')
 })
 
+t.test('a filter may name _id, as CKAN\'s field types include it', async (t) => {
+  const one = await search(`filters=${encodeURIComponent('{"_id": 5}')}`)
+  t.same([one.total, one.records.map((r: { id: number }) => r.id)], [1, [4]])
+  t.equal((await search(`filters=${encodeURIComponent('{"_id": ["5", 6]}')}&limit=0`)).total, 2, 'a list, numbers as text too')
+})
+
 t.test('a table whose full text an older opend made (version 1, every word segmented) is searched as it was made', async (t) => {
   const { db } = app
   const old: string = ok(await app.call('datastore_create', {
