@@ -22,6 +22,15 @@ export async function readableTable (ctx: ActionContext, id: string, missing = `
   return meta
 }
 
+/**
+ * CKAN's datastore write actions have auth functions that do not allow
+ * anonymous access (ckan/authz.py is_authorized): no user is refused before
+ * the table is looked for.
+ */
+export function requireUser (ctx: ActionContext, action: string): void {
+  if (!ctx.user) throw new AuthorizationError(`Action ${action} requires an authenticated user`)
+}
+
 /** The table a write names, if the caller may edit its dataset; `force` as CKAN requires it. */
 export async function writableTable (ctx: ActionContext, id: string, force: boolean): Promise<TableMeta> {
   const meta = await findTable(ctx.db, id)

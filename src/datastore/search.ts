@@ -13,7 +13,7 @@ import { containsPattern } from '../catalog/like.js'
 import { inlineStatement, literal } from '../db/inline.js'
 import { columnType } from './schema.js'
 import { SearchMemo } from './search-memo.js'
-import type { TableMeta } from './tables.js'
+import { ID_FIELD, type TableMeta } from './tables.js'
 
 /** CKAN's records formats, and `lines`: JSON lists one per line, for the dump's JSON (datastore-dump.ts) */
 export type RecordsFormat = 'objects' | 'lists' | 'csv' | 'tsv' | 'lines'
@@ -108,7 +108,7 @@ function filterCondition (f: DatastoreField, value: unknown): Cond {
 /** The conditions of `filters`; a field the table does not have is CKAN's 409. */
 export function filterConditions (meta: TableMeta, filters: Record<string, unknown>): Cond[] {
   // CKAN's field types include _id, so a filter may name it
-  const byId = new Map<string, DatastoreField>([['_id', { id: '_id', type: 'int4' }], ...meta.fields.map((f): [string, DatastoreField] => [f.id, f])])
+  const byId = new Map([ID_FIELD, ...meta.fields].map((f) => [f.id, f]))
   return Object.entries(filters).map(([k, v]) => {
     const f = byId.get(k)
     if (!f) throw invalid('filters', k)

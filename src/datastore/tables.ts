@@ -34,6 +34,9 @@ export interface TableMeta {
   version: string
 }
 
+/** `_id` as a field, for the writes and filters that may name it as they name the table's own */
+export const ID_FIELD: DatastoreField = Object.freeze({ id: '_id', type: 'int4' })
+
 /** A resource's DataStore table, found by resource id or alias. */
 export async function findTable (db: Kysely<Database>, idOrAlias: string): Promise<TableMeta | undefined> {
   const row = await db.selectFrom('datastore_tables as t').innerJoin('resources as r', 'r.id', 't.resource_id').innerJoin('packages as p', 'p.id', 'r.package_id')
@@ -189,15 +192,16 @@ function fullText (fields: DatastoreField[], row: Record<string, unknown>, analy
 
 /** `jsonb_to_recordset($1) AS x(...)` over these fields plus the full text `analyze` makes, or each record's position (`_n`). */
 function recordset (fields: DatastoreField[], rows: Record<string, unknown>[], extra: 'position' | null | { analyze: (text: string) => string }): RawBuilder<unknown> {
+  const analyze = extra !== null && extra !== 'position' ? extra.analyze : null
   const data = rows.map((r, i) => {
     const o: Record<string, unknown> = {}
     for (const f of fields) if (f.id in r) o[f.id] = cell(f, r[f.id])
-    if (extra !== null && extra !== 'position') o._ft = fullText(fields, r, extra.analyze)
+    if (analyze) o._ft = fullText(fields, r, analyze)
     if (extra === 'position') o._n = i
     return o
   })
   const defs = fields.map((f) => sql`${sql.id(f.id)} ${sql.raw(columnType(f.type))}`)
-  if (extra !== null && extra !== 'position') defs.push(sql`_ft text`)
+  if (analyze) defs.push(sql`_ft text`)
   if (extra === 'position') defs.push(sql`_n integer`)
   return sql`jsonb_to_recordset(${JSON.stringify(data)}::jsonb) AS x(${sql.join(defs)})`
 }
@@ -240,7 +244,7 @@ export async function writeKeyed (db: Kysely<Database>, meta: TableMeta, records
     const group = records.slice(i, j)
     i = j
     const groupKey = '_id' in group[0] ? ['_id'] : key
-    const keyFields: DatastoreField[] = groupKey.map((k) => k === '_id' ? { id: '_id', type: 'int4' } : byId.get(k)!)
+    const keyFields: DatastoreField[] = groupKey.map((k) => k === '_id' ? ID_FIELD : byId.get(k)!)
     const set = meta.fields.filter((f) => f.id in group[0] && !groupKey.includes(f.id))
     const fields = [...keyFields, ...set]
     const match = sql.join(groupKey.map((k) => sql`t.${sql.id(k)} = x.${sql.id(k)}`), sql` AND `)

@@ -5,7 +5,7 @@ import { P } from '../../ckan/params.js'
 import { canEditPackage, who } from '../../catalog/authz.js'
 import { createResource, findActiveResource, touchPackage } from '../../catalog/resources.js'
 import { findPackage } from '../../db/queries/packages.js'
-import { checkForce, writeError } from '../../datastore/access.js'
+import { checkForce, requireUser, writeError } from '../../datastore/access.js'
 import { checkRecordKeys, listParam, mergeFields, parseFields, parseRecords } from '../../datastore/fields.js'
 import { aliasNameProblem } from '../../datastore/schema.js'
 import { type TableMeta, addFields, analyzeTable, createIndexes, createTable, findTable, insertRecords, setAliases, setPrimaryKey } from '../../datastore/tables.js'
@@ -19,8 +19,7 @@ import type { DatastoreField } from '../../db/database.js'
 async function targetResource (ctx: ActionContext, resourceId: string | undefined, resource: unknown): Promise<string> {
   const existing = resourceId === undefined ? undefined : await findActiveResource(ctx.db, resourceId)
   if (resourceId !== undefined && !existing) throw new ValidationError({ resource_id: ['Not found: Resource'] })
-  // CKAN's datastore_create auth function does not allow anonymous access (ckan/authz.py is_authorized)
-  if (!ctx.user) throw new AuthorizationError('Action datastore_create requires an authenticated user')
+  requireUser(ctx, 'datastore_create')
   if (resourceId !== undefined && resource !== undefined) throw new ValidationError({ resource: ['resource cannot be used with resource_id'] })
   if (resourceId === undefined && resource === undefined) throw new ValidationError({ resource_id: ['resource_id or resource required'] })
   if (existing) {

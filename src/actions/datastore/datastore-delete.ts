@@ -1,10 +1,10 @@
 import Type from 'typebox'
 import { sql } from 'kysely'
 import { defineAction } from '../../ckan/action.js'
-import { AuthorizationError, ValidationError } from '../../ckan/errors.js'
+import { ValidationError } from '../../ckan/errors.js'
 import { P } from '../../ckan/params.js'
 import { touchPackage } from '../../catalog/resources.js'
-import { writableTable, writeError } from '../../datastore/access.js'
+import { requireUser, writableTable, writeError } from '../../datastore/access.js'
 import { filterConditions } from '../../datastore/search.js'
 import { analyzeTable, deleteRows, dropTable } from '../../datastore/tables.js'
 
@@ -26,8 +26,7 @@ export default defineAction({
     if (id === undefined) throw new ValidationError({ resource_id: ['Missing value'] })
     const filters = params.filters ?? null
     if (filters !== null && (typeof filters !== 'object' || Array.isArray(filters))) throw new ValidationError({ filters: ['filters must be either a dict or null.'] })
-    // CKAN's datastore_delete auth function does not allow anonymous access (ckan/authz.py is_authorized)
-    if (!ctx.user) throw new AuthorizationError('Action datastore_delete requires an authenticated user')
+    requireUser(ctx, 'datastore_delete')
     const meta = await writableTable(ctx, id, params.force ?? false)
     if (filters === null) {
       await dropTable(ctx.db, meta)

@@ -1,9 +1,9 @@
 import Type from 'typebox'
 import { sql } from 'kysely'
 import { defineAction } from '../../ckan/action.js'
-import { AuthorizationError, ValidationError } from '../../ckan/errors.js'
+import { ValidationError } from '../../ckan/errors.js'
 import { P, oneOfMessage } from '../../ckan/params.js'
-import { writableTable, writeError } from '../../datastore/access.js'
+import { requireUser, writableTable, writeError } from '../../datastore/access.js'
 import { checkRecordKeys, parseRecords } from '../../datastore/fields.js'
 import { analyzeTable, insertRecords, writeKeyed } from '../../datastore/tables.js'
 
@@ -30,8 +30,7 @@ export default defineAction({
     if (id === undefined) throw new ValidationError({ resource_id: ['Missing value'] })
     const method = params.method ?? 'upsert'
     if (!METHODS.includes(method)) throw new ValidationError({ method: [oneOfMessage(METHODS)] })
-    // CKAN's datastore_upsert auth function does not allow anonymous access (ckan/authz.py is_authorized)
-    if (!ctx.user) throw new AuthorizationError('Action datastore_upsert requires an authenticated user')
+    requireUser(ctx, 'datastore_upsert')
     const meta = await writableTable(ctx, id, params.force ?? false)
     const records = parseRecords(params.records)
     const key = meta.primaryKey.length ? meta.primaryKey : ['_id']
